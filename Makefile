@@ -1,0 +1,55 @@
+# pmo-opt: every target sets up .venv itself (python3, pip and make are all it needs).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+SCENARIO ?= data/scenarios/baseline.yaml
+PYTEST_ARGS ?=
+
+.PHONY: help setup report test lint format notebooks bench lab sample clean
+
+help:
+	@echo "make report     set up .venv and write the sample report into reports/"
+	@echo "make test       set up .venv and run the whole suite (ruff, pytest, nbval, browser)"
+	@echo "make notebooks  re-execute notebooks/ in place on data/sample (refresh stored outputs)"
+	@echo "make bench      run the benchmarks (benchmarks/out/*.csv)"
+	@echo "make lab        start JupyterLab on this project"
+	@echo "make sample     regenerate data/sample/ and data/sample.xlsx"
+
+setup: $(STAMP)
+
+# Re-installs only when pyproject.toml changes; the project itself is installed editable.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(VENV)/bin/pmo-opt report data/sample --scenario $(SCENARIO) --out reports
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	$(PY) -m pmo_opt.reports refresh-notebooks
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=.
+
+sample: $(STAMP)
+	$(PY) scripts/make_sample.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,60 @@
+"""Exceptions: one root, small subclasses that carry the facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the input, located as precisely as we can.
+
+    ``row`` is the 1-based line number in the file as a spreadsheet shows it (the header is
+    row 1, the first data row is row 2), or ``None`` when the problem is about the whole table
+    or a column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = self.file
+        where += f":{self.row}" if self.row is not None else ":-"
+        where += f":{self.column}" if self.column else ":-"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class PmoError(Exception):
+    """Root of every error pmo-opt raises on purpose."""
+
+
+class InputError(PmoError):
+    """The input (portfolio files, scenario, parameters) is wrong; ``problems`` lists every issue."""
+
+    def __init__(self, problems: list[Problem] | list[str] | str):
+        if isinstance(problems, str):
+            problems = [problems]
+        self.problems = list(problems)
+        errors = [p for p in self.problems if getattr(p, "severity", "error") == "error"]
+        head = f"{len(errors)} problem(s) in the input:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class InfeasibleError(PmoError):
+    """No plan satisfies every constraint; ``diagnosis`` says what to relax, in words."""
+
+    def __init__(self, message: str, diagnosis: list[str] | None = None):
+        self.diagnosis = list(diagnosis or [])
+        super().__init__("\n".join([message, *(f"  - {d}" for d in self.diagnosis)]))
+
+
+class SolverError(PmoError):
+    """The solver failed for a reason other than the model (not installed, crashed)."""
+
+    def __init__(self, message: str, solver: str = ""):
+        self.solver = solver
+        super().__init__(message)
