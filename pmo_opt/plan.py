@@ -197,9 +197,7 @@ def make_plan(
     dem = dem[dem["month_idx"].between(0, len(horizon) - 1)]
     dem["month"] = [horizon[i] for i in dem["month_idx"]]
     used = dem.groupby(["role", "month"])["fte"].sum()
-    load = capacity_grid(portfolio, horizon, scenario).rename(
-        columns={"fte": "capacity_fte"}
-    )
+    load = capacity_grid(portfolio, horizon, scenario).rename(columns={"fte": "capacity_fte"})
     key = pd.MultiIndex.from_frame(load[["role", "month"]])
     load.insert(2, "demand_fte", used.reindex(key).fillna(0.0).to_numpy())
     hired = hires.groupby(["role", "month"])["fte"].sum() if len(hires) else pd.Series(dtype=float)

@@ -1,0 +1,329 @@
+"""The selection-and-scheduling MILP: a flat list of constraint families over pandas indexes.
+
+Dimensions: ``project_id`` (p), start month index ``t`` (0 = horizon start), ``role`` (r), month
+index ``m``, budget ``period``. Decisions: ``x[p, t]`` = 1 when p starts in month t (only inside
+p's start window, which already encodes horizon, earliest start, deadline, in-flight and forward
+critical-path bounds), and, with hiring, ``hire[r, m]`` >= 0 FTE. ``y_p = sum_t x[p, t]`` is
+"p is selected". The rules are docs/model.md; each ``add_*`` function states its maths.
+
+Time-indexed starts are chosen over big-M start times because the capacity rows and the
+disaggregated precedence rows are then tight in the LP relaxation (the classic Pritsker/
+Christofides formulation), which is what lets HiGHS prove optimality on real portfolios.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from . import months
+from .data import Portfolio
+from .plan import capacity_grid, spend_profile
+from .scenario import Scenario
+
+TIE_BREAK = (
+    1e-6  # total weight of the "earlier is better" tie-break, relative to the objective scale
+)
+
+
+@dataclass
+class PortfolioModel:
+    """A built model and the indexes needed to read its answer."""
+
+    problem: pulp.LpProblem
+    horizon: list[str]
+    windows: pd.DataFrame  # index project_id: lo, hi (start month indexes), mandatory, duration
+    options: pd.DataFrame  # project_id, t: every allowed start
+    x: dict[tuple[str, int], pulp.LpVariable]
+    hire: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
+    makespan: pulp.LpVariable | None = None
+    values: pd.Series | None = None
+    empty_mandatory: list[str] = field(default_factory=list)
+
+    def selected_expr(self, p: str) -> pulp.LpAffineExpression:
+        """``y_p = sum_t x[p, t]``."""
+        return pulp.LpAffineExpression([(v, 1) for v in self._by_project.get(p, [])])
+
+    def __post_init__(self) -> None:
+        by: dict[str, list[pulp.LpVariable]] = {}
+        for (p, _t), v in self.x.items():
+            by.setdefault(p, []).append(v)
+        self._by_project = by
+
+
+# --------------------------------------------------------------------------------------------
+# windows: where each project may start
+
+
+def start_windows(portfolio: Portfolio, scenario: Scenario, horizon: list[str]) -> pd.DataFrame:
+    """Per project: ``lo``/``hi`` start month index (inclusive), ``mandatory``, ``duration``.
+
+    lo = max(0, earliest_start), hi = min(T - d, deadline - d + 1); in-flight: lo = hi = 0.
+    Then a critical-path pass over finish_to_start: lo_A >= lo_B + d_B, and, when A is mandatory,
+    hi_B <= hi_A - d_B. ``lo > hi`` means the project cannot be scheduled at all.
+    """
+    pr = portfolio.projects
+    h0, T = months.to_ordinal(horizon[0]), len(horizon)
+    d = pr["duration"].astype(int)
+    es = pr["earliest_start"].map(lambda m: months.to_ordinal(m) - h0 if isinstance(m, str) else 0)
+    dl = pr["deadline"].map(lambda m: months.to_ordinal(m) - h0 if isinstance(m, str) else 10**6)
+    lo = es.clip(lower=0).astype(int)
+    hi = np.minimum(T - d, dl.astype(int) - d + 1).astype(int)
+    in_flight = pr["status"] == "in_flight"
+    lo[in_flight], hi[in_flight] = 0, 0
+    forced_out = pr.index.isin(scenario.force_out)
+    mandatory = pr["status"].isin(["committed", "in_flight"]) | pr.index.isin(scenario.force_in)
+    if scenario.objective == "makespan":
+        mandatory = pd.Series(True, index=pr.index)
+    mandatory = mandatory & ~forced_out
+    win = pd.DataFrame({"lo": lo, "hi": hi, "mandatory": mandatory, "duration": d})
+    win.loc[forced_out, "hi"] = -1  # no start options: not selected
+
+    fs = portfolio.dependencies[portfolio.dependencies["kind"] == "finish_to_start"]
+    pairs = list(zip(fs["project_id"], fs["depends_on"], strict=True))
+    for _ in range(len(pr)):  # longest-path relaxation; stops early when nothing changes
+        changed = False
+        for a, b in pairs:
+            need = win.at[b, "lo"] + win.at[b, "duration"]
+            if win.at[a, "lo"] < need:
+                win.at[a, "lo"], changed = need, True
+            if win.at[a, "mandatory"]:
+                cap = win.at[a, "hi"] - win.at[b, "duration"]
+                if win.at[b, "hi"] > cap:
+                    win.at[b, "hi"], changed = cap, True
+        if not changed:
+            break
+    win.index.name = "project_id"
+    return win
+
+
+def start_options(windows: pd.DataFrame) -> pd.DataFrame:
+    """All (project_id, t) with lo <= t <= hi, in a stable order."""
+    ok = windows[windows["hi"] >= windows["lo"]]
+    counts = (ok["hi"] - ok["lo"] + 1).astype(int)
+    opts = ok.loc[ok.index.repeat(counts)].reset_index()[["project_id", "lo"]]
+    opts["t"] = opts["lo"] + opts.groupby("project_id").cumcount()
+    return opts[["project_id", "t"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# constraint families
+
+
+def add_start_variables(m: PortfolioModel) -> None:
+    """x[p, t] in {0, 1} for every allowed start; sum_t x[p, t] <= 1 (= 1 when mandatory)."""
+    for p, row in m.windows.iterrows():
+        y = m.selected_expr(p)
+        if row["mandatory"]:
+            if row["hi"] >= row["lo"]:
+                m.problem += (y == 1, f"mandatory_{p}")
+            else:
+                m.empty_mandatory.append(p)
+        elif row["hi"] > row["lo"]:
+            m.problem += (y <= 1, f"once_{p}")
+
+
+def add_capacity_constraints(
+    m: PortfolioModel, portfolio: Portfolio, scenario: Scenario, hire_cost: pd.Series
+) -> None:
+    """sum_{p,t} fte[p, r, m - t] x[p, t] <= cap[r, m] + hire[r, m]   for every role r, month m."""
+    T = len(m.horizon)
+    cap = capacity_grid(portfolio, m.horizon, scenario)
+    cap["m"] = np.tile(np.arange(T), len(cap) // T) if T else []
+    cap = cap.set_index(["role", "m"])["fte"]
+    rows = m.options.merge(portfolio.demand, on="project_id")
+    rows["m"] = rows["t"] + rows["month_offset"]
+    rows = rows[(rows["m"] < T) & (rows["fte"] > 0)]
+    # a role-month can only bind when the most it could carry exceeds capacity
+    worst = rows.groupby(["role", "m", "project_id"])["fte"].max().groupby(["role", "m"]).sum()
+    max_hire = portfolio.roles["max_hire_fte"].fillna(0.0) if scenario.allow_hiring else pd.Series()
+    for (r, mi), group in rows.groupby(["role", "m"], sort=True):
+        limit = float(cap.get((r, mi), 0.0))
+        if worst[(r, mi)] <= limit + 1e-9:
+            continue
+        terms = [
+            (m.x[(p, t)], f)
+            for p, t, f in zip(group["project_id"], group["t"], group["fte"], strict=True)
+        ]
+        upper = float(max_hire.get(r, 0.0)) if scenario.allow_hiring else 0.0
+        if upper > 0:
+            h = m.problem.add_variable(f"hire_{_safe(r)}_{mi}", lowBound=0, upBound=upper)
+            m.hire[(r, mi)] = h
+            terms.append((h, -1.0))
+        m.problem += (pulp.LpAffineExpression(terms) <= limit, f"capacity_{_safe(r)}_{mi}")
+
+
+def add_budget_constraints(
+    m: PortfolioModel, portfolio: Portfolio, scenario: Scenario, hire_cost: pd.Series
+) -> None:
+    """sum_{p,t} spend[p, m - t] x[p, t] + sum_r hire_cost_r hire[r, m], over m in period, <= budget."""
+    T = len(m.horizon)
+    index = {mo: i for i, mo in enumerate(m.horizon)}
+    spend = m.options.merge(spend_profile(portfolio), on="project_id")
+    spend["m"] = spend["t"] + spend["month_offset"]
+    spend = spend[(spend["m"] < T) & (spend["amount"] != 0)]
+    for i, (period, amount) in enumerate(
+        zip(portfolio.budget["period"], portfolio.budget["amount"], strict=True)
+    ):
+        covered = months.period_months(period)
+        ms = list(range(T)) if covered is None else [index[c] for c in covered if c in index]
+        if not ms:
+            continue
+        inside = spend[spend["m"].isin(ms)]
+        coef = inside.groupby(["project_id", "t"], sort=False)["amount"].sum()
+        limit = float(amount) * scenario.budget_scale
+        terms = [(m.x[key], float(c)) for key, c in coef.items()]
+        terms += [
+            (h, float(hire_cost.get(r, 0.0)))
+            for (r, mi), h in m.hire.items()
+            if mi in ms and hire_cost.get(r, 0.0)
+        ]
+        if sum(c for _, c in terms if c > 0) <= limit + 1e-9:
+            continue  # cannot bind
+        m.problem += (pulp.LpAffineExpression(terms) <= limit, f"budget_{i}_{_safe(period)}")
+
+
+def add_dependency_constraints(m: PortfolioModel, portfolio: Portfolio) -> None:
+    """requires: y_A <= y_B; excludes: y_A + y_B <= 1;
+    finish_to_start: sum_{s <= t} x[A, s] <= sum_{s <= t - d_B} x[B, s] for every t (tight form)."""
+    d = m.windows["duration"]
+    for i, (a, b, kind) in enumerate(
+        zip(*(portfolio.dependencies[c] for c in ("project_id", "depends_on", "kind")), strict=True)
+    ):
+        if kind == "requires":
+            m.problem += (m.selected_expr(a) - m.selected_expr(b) <= 0, f"requires_{i}")
+        elif kind == "excludes":
+            m.problem += (m.selected_expr(a) + m.selected_expr(b) <= 1, f"excludes_{i}")
+        elif kind == "finish_to_start":
+            a_starts = sorted(t for (p, t) in m.x if p == a)
+            b_starts = sorted(t for (p, t) in m.x if p == b)
+            db = int(d[b])
+            for t in a_starts:
+                terms = [(m.x[(a, s)], 1) for s in a_starts if s <= t]
+                terms += [(m.x[(b, s)], -1) for s in b_starts if s <= t - db]
+                m.problem += (pulp.LpAffineExpression(terms) <= 0, f"fs_{i}_{t}")
+            if not a_starts:
+                continue
+
+
+def add_category_constraints(m: PortfolioModel, portfolio: Portfolio) -> None:
+    """spend_c >= min_share_c * total and spend_c <= max_share_c * total (project spend only)."""
+    if not len(portfolio.categories):
+        return
+    cost = spend_profile(portfolio).groupby("project_id")["amount"].sum()
+    cat = portfolio.projects["category"]
+    for c, row in portfolio.categories.iterrows():
+        for share, sense in ((row["min_share"], 1), (row["max_share"], -1)):
+            if pd.isna(share):
+                continue
+            terms = []
+            for p in m.windows.index:
+                coef = sense * (cost.get(p, 0.0) * ((cat[p] == c) - share))
+                terms += [(v, coef) for v in m._by_project.get(p, []) if coef]
+            name = "min" if sense == 1 else "max"
+            m.problem += (pulp.LpAffineExpression(terms) >= 0, f"category_{name}_{_safe(c)}")
+
+
+def add_risk_constraint(m: PortfolioModel, portfolio: Portfolio, scenario: Scenario) -> None:
+    """sum_p (risk_p - max_avg_risk) y_p <= 0."""
+    if scenario.max_avg_risk is None:
+        return
+    risk = portfolio.projects["risk"]
+    terms = [
+        (v, float(risk[p] - scenario.max_avg_risk))
+        for p in m.windows.index
+        for v in m._by_project.get(p, [])
+    ]
+    m.problem += (pulp.LpAffineExpression(terms) <= 0, "average_risk")
+
+
+def set_objective(
+    m: PortfolioModel,
+    portfolio: Portfolio,
+    scenario: Scenario,
+    values: pd.Series,
+    hire_cost: pd.Series,
+) -> None:
+    """max sum value_p x[p, t] (or benefit minus delay cost), or min makespan; tie-break: earlier."""
+    pr = portfolio.projects
+    opts = m.options
+    T = max(len(m.horizon), 1)
+    if scenario.objective == "makespan":
+        m.makespan = m.problem.add_variable("makespan", lowBound=0, upBound=T)
+        m.problem.sense = pulp.LpMinimize
+        has_successor = set(
+            portfolio.dependencies.loc[
+                portfolio.dependencies["kind"] == "finish_to_start", "depends_on"
+            ]
+        )
+        for p, group in opts.groupby("project_id", sort=True):
+            if p in has_successor:
+                continue  # a successor finishes later
+            d = int(pr.at[p, "duration"])
+            terms = [(m.x[(p, t)], float(t + d)) for t in group["t"]]
+            terms.append((m.makespan, -1.0))
+            m.problem += (pulp.LpAffineExpression(terms) <= 0, f"makespan_{p}")
+        eps = TIE_BREAK / (len(opts) + 1)
+        terms = [(m.makespan, 1.0)] + [
+            (m.x[(p, t)], eps * t) for p, t in zip(opts["project_id"], opts["t"], strict=True)
+        ]
+        m.problem.setObjective(pulp.LpAffineExpression(terms))
+        return
+    m.problem.sense = pulp.LpMaximize
+    if scenario.objective == "value":
+        gain = opts["project_id"].map(values).astype(float)
+    elif scenario.objective == "benefit":
+        gain = opts["project_id"].map(pr["benefit"]).astype(float)
+    else:  # value_minus_delay
+        earliest = m.windows["lo"]
+        delay = opts["t"] - opts["project_id"].map(earliest)
+        gain = (
+            opts["project_id"].map(pr["benefit"])
+            - opts["project_id"].map(pr["cost_of_delay"]) * delay
+        )
+    scale = max(float(np.abs(gain).max()) if len(gain) else 1.0, 1e-9)
+    eps = TIE_BREAK * scale / (len(opts) * T + 1)
+    coef = gain - eps * opts["t"]
+    terms = [
+        (m.x[(p, t)], float(c)) for p, t, c in zip(opts["project_id"], opts["t"], coef, strict=True)
+    ]
+    if m.hire:
+        money = max(float(hire_cost.max()) if len(hire_cost) else 1.0, 1e-9)
+        terms += [
+            (h, -eps * float(hire_cost.get(r, 0.0)) / money - eps) for (r, _), h in m.hire.items()
+        ]
+    m.problem.setObjective(pulp.LpAffineExpression(terms))
+
+
+def _safe(text: object) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in str(text))
+
+
+def build_model(
+    portfolio: Portfolio, scenario: Scenario, horizon: list[str], values: pd.Series
+) -> PortfolioModel:
+    """The MILP of docs/model.md for ``portfolio`` under ``scenario``: a flat list of families."""
+    windows = start_windows(portfolio, scenario, horizon)
+    options = start_options(windows)
+    problem = pulp.LpProblem(f"portfolio_{_safe(scenario.name)}", pulp.LpMaximize)
+    keys = list(zip(options["project_id"], options["t"], strict=True))
+    names = [f"{_safe(p)}_{t}" for p, t in keys]
+    variables = problem.add_variable_dict("x", names, lowBound=0, upBound=1, cat=pulp.LpBinary)
+    x = {k: variables[n] for k, n in zip(keys, names, strict=True)}
+    m = PortfolioModel(problem, horizon, windows, options, x, values=values)
+    hire_cost = (
+        portfolio.roles["hire_cost_per_fte_month"].fillna(0.0)
+        if len(portfolio.roles)
+        else pd.Series(dtype=float)
+    )
+    add_start_variables(m)
+    add_capacity_constraints(m, portfolio, scenario, hire_cost)
+    add_budget_constraints(m, portfolio, scenario, hire_cost)
+    add_dependency_constraints(m, portfolio)
+    add_category_constraints(m, portfolio)
+    add_risk_constraint(m, portfolio, scenario)
+    set_objective(m, portfolio, scenario, values, hire_cost)
+    return m

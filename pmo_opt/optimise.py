@@ -1,0 +1,217 @@
+"""``optimise(portfolio, scenario) -> Plan``: build, solve, read the answer. Everything calls this."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+
+from . import months
+from .data import Portfolio
+from .errors import InputError, Problem
+from .model import PortfolioModel, build_model
+from .plan import Plan, make_plan
+from .scenario import Scenario, resolve_horizon
+from .solve import solve_problem
+
+
+def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
+    """Value per project for the ``value`` objective (scoring when available, else benefit)."""
+    try:
+        from .scoring import project_value
+    except ImportError:  # scoring arrives with issue 4
+        return portfolio.projects["benefit"].astype(float)
+    return project_value(portfolio, scenario).reindex(portfolio.projects.index).fillna(0.0)
+
+
+def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
+    """Board decisions must name real projects."""
+    known = set(portfolio.projects.index)
+    problems = [
+        Problem(f"scenario {scenario.name!r}", None, key, f"{p!r} is not a project id")
+        for key in ("force_in", "force_out")
+        for p in getattr(scenario, key)
+        if p not in known
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def optimise(
+    portfolio: Portfolio, scenario: Scenario | None = None, warm_start: Plan | None = None
+) -> Plan:
+    """Choose and schedule projects under ``scenario``; the plan says how good it is.
+
+    Parameters
+    ----------
+    portfolio
+        A loaded, validated portfolio.
+    scenario
+        Settings (objective, scales, board decisions, solver limits); defaults when ``None``.
+    warm_start
+        A plan to start the solver from (for example the neighbouring frontier point).
+
+    Returns
+    -------
+    Plan
+        ``status`` is ``optimal`` only when proven; an infeasible or empty result is a plan with
+        no selection and a ``message`` saying why, never an exception.
+    """
+    scenario = scenario or Scenario()
+    check_decisions(portfolio, scenario)
+    if scenario.solver in ("cpsat", "auto"):
+        from .cpsat import optimise_cpsat  # the second engine (issue 8)
+
+        return optimise_cpsat(portfolio, scenario, warm_start=warm_start)
+    horizon = resolve_horizon(portfolio, scenario)
+    values = project_values(portfolio, scenario)
+    t0 = time.perf_counter()
+    model = build_model(portfolio, scenario, horizon, values)
+    build_seconds = time.perf_counter() - t0
+    if model.empty_mandatory:
+        names = ", ".join(model.empty_mandatory)
+        return make_plan(
+            portfolio,
+            scenario,
+            horizon,
+            {},
+            values=values,
+            status="infeasible",
+            solver=scenario.solver,
+            build_seconds=build_seconds,
+            message=f"must be done but cannot fit in the horizon, its earliest start and its "
+            f"deadline (or its predecessors'): {names}",
+            details={"unschedulable": model.empty_mandatory},
+        )
+    if warm_start is not None:
+        _set_start(model, warm_start)
+    result = solve_problem(model.problem, scenario, warm_start=warm_start is not None)
+    starts, hires = (
+        read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
+    )
+    plan = make_plan(
+        portfolio,
+        scenario,
+        horizon,
+        starts,
+        hires,
+        values=values,
+        status=result.status,
+        bound=result.bound,
+        gap=result.gap,
+        solver=result.solver,
+        build_seconds=build_seconds,
+        solve_seconds=result.seconds,
+        message=result.message,
+    )
+    objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
+    return _replace(plan, objective=objective)
+
+
+def _replace(plan: Plan, **changes) -> Plan:
+    from dataclasses import replace
+
+    return replace(plan, **changes)
+
+
+def objective_of(plan: Plan, portfolio: Portfolio, scenario: Scenario) -> float:
+    """The scenario's objective evaluated on a plan (without the solver's tie-break)."""
+    sel = plan.projects[plan.projects["selected"]]
+    pr = portfolio.projects.loc[sel.index]
+    if scenario.objective == "value":
+        return float(sel["value"].sum())
+    if scenario.objective == "benefit":
+        return float(pr["benefit"].sum())
+    h0 = months.to_ordinal(plan.horizon[0])
+    if scenario.objective == "makespan":
+        if not len(sel):
+            return 0.0
+        return float(max(months.to_ordinal(f) for f in sel["finish"]) - h0 + 1)
+    start = sel["start"].map(months.to_ordinal) - h0
+    earliest = pr["earliest_start"].map(
+        lambda m: months.to_ordinal(m) - h0 if isinstance(m, str) else 0
+    )
+    delay = (start - earliest.clip(lower=0)).clip(lower=0)
+    return float((pr["benefit"] - pr["cost_of_delay"] * delay).sum())
+
+
+def read_decisions(model: PortfolioModel) -> tuple[dict[str, str], pd.DataFrame]:
+    """Starts (project -> month) and hires (role, month, fte) from a solved model."""
+    starts = {p: model.horizon[t] for (p, t), v in model.x.items() if (v.varValue or 0) > 0.5}
+    hires = pd.DataFrame(
+        [(r, model.horizon[m], float(h.varValue or 0)) for (r, m), h in model.hire.items()],
+        columns=["role", "month", "fte"],
+    )
+    return starts, hires
+
+
+def _set_start(model: PortfolioModel, plan: Plan) -> None:
+    index = {m: i for i, m in enumerate(model.horizon)}
+    chosen = {(p, index.get(s)) for p, s in plan.starts.items() if s is not None}
+    for key, v in model.x.items():
+        v.setInitialValue(1 if key in chosen else 0)
+    hired = {
+        (r, index.get(m)): f
+        for r, m, f in plan.hires[["role", "month", "fte"]].itertuples(index=False)
+    }
+    for key, h in model.hire.items():
+        h.setInitialValue(hired.get(key, 0.0))
+    if model.makespan is not None:
+        model.makespan.setInitialValue(float(len(model.horizon)))
+
+
+def plan_report_text(portfolio: Portfolio, plan: Plan) -> str:
+    """A short human summary of a plan for the command line."""
+    s = plan.summary()
+    lines = [f"scenario {s['scenario']}: {plan.status}"]
+    if plan.gap is not None and plan.has_solution:
+        lines[0] += f" (gap {plan.gap:.4%})"
+    lines[0] += f" - {plan.message}"
+    if not plan.has_solution:
+        for item in plan.details.get("diagnosis", []):
+            lines.append(f"  - {item}")
+        return "\n".join(lines)
+    lines.append(
+        f"selected {s['selected']} of {s['projects']} projects; value {plan.total_value:,.1f}; "
+        f"spend {plan.total_spend:,.0f}"
+    )
+    if plan.objective is not None:
+        lines.append(f"objective ({plan.scenario.objective}): {plan.objective:,.2f}")
+    budget = portfolio.budget
+    if len(budget):
+        spend = plan.spend.set_index("month")["total"]
+        for period, amount in zip(budget["period"], budget["amount"], strict=True):
+            covered = months.period_months(period)
+            used = spend.sum() if covered is None else spend.reindex(covered).fillna(0).sum()
+            limit = amount * plan.scenario.budget_scale
+            lines.append(
+                f"  budget {period}: {used:,.0f} of {limit:,.0f} ({used / limit:.0%})"
+                if limit
+                else f"  budget {period}: {used:,.0f} of 0"
+            )
+    load = plan.load.assign(
+        use=plan.load["demand_fte"]
+        / (plan.load["capacity_fte"] + plan.load["hired_fte"]).where(lambda c: c > 0)
+    ).dropna(subset=["use"])
+    busiest = load.sort_values(["use", "role", "month"], ascending=[False, True, True]).head(5)
+    if len(busiest):
+        lines.append(
+            "busiest role-months: "
+            + "; ".join(
+                f"{r} {m} {u:.0%}"
+                for r, m, u in zip(busiest["role"], busiest["month"], busiest["use"], strict=True)
+            )
+        )
+    baseline = plan.details.get("baseline_value")
+    if baseline is None:
+        try:
+            from .baseline import rank_and_fill
+
+            baseline = rank_and_fill(portfolio, plan.scenario).total_value
+        except ImportError:
+            baseline = None
+    if baseline is not None and plan.scenario.objective == "value":
+        diff = plan.total_value - baseline
+        rel = f" (+{diff / baseline:.1%})" if baseline else ""
+        lines.append(f"value over rank-and-fill: {plan.total_value:,.1f} vs {baseline:,.1f}{rel}")
+    return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""Run a solver on a built problem and say truthfully what came back."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import pulp
+
+from .errors import SolverError
+from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What the solver proved. ``status``: optimal | feasible | infeasible | unbounded | no_solution.
+
+    ``optimal`` means proven within the scenario's ``mip_gap``; a plan stopped by the time limit is
+    ``feasible`` and ``gap`` says how far from proven it may be.
+    """
+
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    solver: str
+    message: str = ""
+
+
+@contextlib.contextmanager
+def quiet_native_output(enabled: bool = True):
+    """Silence C-level stdout/stderr (HiGHS prints its banner even with output off)."""
+    if not enabled:
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
+class _HiGHS(pulp.HiGHS):
+    """pulp's in-process HiGHS, plus a MIP start from the variables' current values."""
+
+    def __init__(self, *args, warm_start: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warm_start = warm_start
+
+    def callSolver(self, lp):  # noqa: N802 - pulp's name
+        if self.warm_start:
+            import highspy
+
+            values = [float(v.varValue or 0.0) for v in lp.variables()]
+            sol = highspy.HighsSolution()
+            sol.col_value = values
+            sol.value_valid = True
+            lp.solverModel.setSolution(sol)
+        super().callSolver(lp)
+
+
+def solve_problem(
+    problem: pulp.LpProblem, scenario: Scenario, warm_start: bool = False, msg: bool = False
+) -> SolveResult:
+    """Solve ``problem`` with the scenario's solver and limits; never raise on a model outcome.
+
+    Parameters
+    ----------
+    problem
+        A built PuLP problem.
+    scenario
+        Supplies ``solver`` (``highs`` or ``cbc``), ``time_limit_s``, ``mip_gap``, ``threads``.
+    warm_start
+        Give the solver the variables' current values as a starting plan.
+    msg
+        Show the solver's log.
+    """
+    name = "cbc" if scenario.solver == "cbc" else "highs"
+    kwargs = {"timeLimit": scenario.time_limit_s, "gapRel": scenario.mip_gap, "msg": msg}
+    if scenario.threads:
+        kwargs["threads"] = scenario.threads
+    if name == "highs":
+        solver = _HiGHS(warm_start=warm_start, **kwargs)
+    else:
+        path = pulp.apis.coin_api.COIN_CMD().path if hasattr(pulp, "COIN_CMD") else None
+        if not path or not os.path.exists(str(path)):
+            import shutil
+
+            path = shutil.which("cbc")
+        if not path:
+            raise SolverError(
+                "CBC is not installed: install the cbc binary (Debian: apt-get install "
+                "coinor-cbc) or use solver=highs",
+                solver="cbc",
+            )
+        solver = pulp.COIN_CMD(path=path, warmStart=warm_start, **kwargs)
+    start = time.perf_counter()
+    try:
+        with quiet_native_output(not msg):
+            problem.solve(solver)
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"{name} failed: {exc}", solver=name) from None
+    seconds = time.perf_counter() - start
+    return _read_outcome(problem, name, seconds, scenario)
+
+
+def _read_outcome(
+    problem: pulp.LpProblem, name: str, seconds: float, scenario: Scenario
+) -> SolveResult:
+    sol = problem.sol_status
+    objective = pulp.value(problem.objective) if sol in (1, 2) else None
+    bound, gap = None, None
+    if name == "highs" and problem.solverModel is not None:
+        info = problem.solverModel.getInfo()
+        raw_bound = getattr(info, "mip_dual_bound", None)
+        if raw_bound is not None and math.isfinite(raw_bound):
+            # pulp hands HiGHS the negated objective when maximising
+            bound = -raw_bound if problem.sense == pulp.LpMaximize else raw_bound
+        raw_gap = getattr(info, "mip_gap", None)
+        if raw_gap is not None and math.isfinite(raw_gap):
+            gap = max(0.0, float(raw_gap))
+        import highspy
+
+        proven = problem.solverModel.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    else:
+        proven = sol == 1
+    if sol == 1 and proven:
+        status = "optimal"
+        if gap is None:
+            gap = 0.0
+    elif sol in (1, 2):
+        status = "feasible"
+    elif sol == -1 or problem.status == -1:
+        status = "infeasible"
+    elif sol == -2 or problem.status == -2:
+        status = "unbounded"
+    else:
+        status = "no_solution"
+    if status == "optimal" and gap is not None and gap > scenario.mip_gap + 1e-9:
+        status = "feasible"  # never call a plan optimal beyond the asked tolerance
+    message = {
+        "optimal": f"proven optimal within a relative gap of {scenario.mip_gap:g}",
+        "feasible": f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality",
+        "infeasible": "no plan satisfies every constraint",
+        "unbounded": "the objective is unbounded (a modelling error: please report it)",
+        "no_solution": f"no plan found within the {scenario.time_limit_s:g} s limit",
+    }[status]
+    return SolveResult(status, objective, bound, gap, seconds, name, message)
