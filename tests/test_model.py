@@ -53,7 +53,9 @@ def test_quarter_budget_pushes_work_later(tmp_path):
 
 
 def test_month_budget(tmp_path):
-    pf = three(tmp_path, budget=[{"period": "2027-01", "amount": 0}, {"period": "2027-04", "amount": 0}])
+    pf = three(
+        tmp_path, budget=[{"period": "2027-01", "amount": 0}, {"period": "2027-04", "amount": 0}]
+    )
     plan = optimise(pf, scen())
     assert plan.selected == ["A"]
     assert plan.starts["A"] == "2027-02"
@@ -103,7 +105,9 @@ def test_earliest_start_and_deadline(tmp_path):
 
 
 def test_hiring_buys_capacity(tmp_path):
-    roles = [{"role": "dev", "cost_per_fte_month": 0, "hire_cost_per_fte_month": 10, "max_hire_fte": 2}]
+    roles = [
+        {"role": "dev", "cost_per_fte_month": 0, "hire_cost_per_fte_month": 10, "max_hire_fte": 2}
+    ]
     pf = three(tmp_path, roles=roles)
     assert optimise(pf, scen()).selected == ["A", "B"]
     plan = optimise(pf, scen(allow_hiring=True))
@@ -182,7 +186,8 @@ def test_makespan_schedules_everything_tightly(tmp_path):
 
 def test_infeasible_committed_work_is_data_not_exception(tmp_path):
     projects = [
-        {"project_id": p, "duration": 2, "benefit": 1, "cost": 1, "status": "committed"} for p in "ABC"
+        {"project_id": p, "duration": 2, "benefit": 1, "cost": 1, "status": "committed"}
+        for p in "ABC"
     ]
     plan = optimise(three(tmp_path, projects=projects), scen())
     assert plan.status == "infeasible"
