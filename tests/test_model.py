@@ -199,3 +199,18 @@ def test_time_limited_plan_is_never_called_optimal(tmp_path):
 
     plan = optimise(three(tmp_path), scen(time_limit_s=30))
     assert plan.status == "optimal" and plan.gap is not None and plan.gap <= 1e-4
+
+
+def test_projects_start_as_early_as_they_can(tmp_path):
+    # C (committed) takes 1 of 2 dev in January; A needs 2 dev for two months: February is its
+    # earliest start. The objective is indifferent to timing; the left-shift pass is not.
+    projects = [
+        {"project_id": "A", "duration": 2, "benefit": 10, "cost": 100},
+        {"project_id": "C", "duration": 1, "benefit": 5, "cost": 50, "status": "committed"},
+    ]
+    demand = [
+        {"project_id": "A", "role": "dev", "fte": 2},
+        {"project_id": "C", "role": "dev", "fte": 1},
+    ]
+    plan = optimise(three(tmp_path, projects=projects, demand=demand), scen())
+    assert plan.starts == {"A": "2027-02", "C": "2027-01"}
