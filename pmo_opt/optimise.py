@@ -7,6 +7,7 @@ import time
 import pandas as pd
 
 from . import months
+from .compact import left_shift
 from .data import Portfolio
 from .errors import InputError, Problem
 from .model import PortfolioModel, build_model
@@ -89,6 +90,8 @@ def optimise(
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
+    if starts:
+        starts = left_shift(portfolio, horizon, model.windows, starts, hires, scenario)
     plan = make_plan(
         portfolio,
         scenario,
