@@ -13,6 +13,8 @@ def write_portfolio(folder: Path, **tables: list[dict] | pd.DataFrame) -> Path:
     """Write each table (list of row dicts or DataFrame) as ``<name>.csv`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
+        if isinstance(rows, list) and not rows:
+            continue  # an empty table is the same as no table
         frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
         frame.to_csv(folder / f"{name}.csv", index=False)
     return folder
