@@ -183,7 +183,11 @@ def add_budget_constraints(
         ]
         if sum(c for _, c in terms if c > 0) <= limit + 1e-9:
             continue  # cannot bind
-        m.problem += (pulp.LpAffineExpression(terms) <= limit, f"budget_{i}_{_safe(period)}")
+        # money rows are scaled to the limit (coefficients ~1) so they sit beside FTE rows well
+        scale = 1.0 / limit if limit > 0 else 1.0 / max(c for _, c in terms)
+        terms = [(v, c * scale) for v, c in terms]
+        row = pulp.LpAffineExpression(terms) <= limit * scale
+        m.problem += (row, f"budget_{i}_{_safe(period)}")
 
 
 def add_dependency_constraints(m: PortfolioModel, portfolio: Portfolio) -> None:
