@@ -17,11 +17,11 @@ from .solve import solve_problem
 
 
 def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
-    """Value per project for the ``value`` objective (scoring when available, else benefit)."""
-    try:
-        from .scoring import project_value
-    except ImportError:  # scoring arrives with issue 4
+    """Value per project: the priority score for the ``value`` objective, else ``benefit``."""
+    if scenario.objective != "value":
         return portfolio.projects["benefit"].astype(float)
+    from .scoring import project_value
+
     return project_value(portfolio, scenario).reindex(portfolio.projects.index).fillna(0.0)
 
 

@@ -137,6 +137,8 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
             if default is None:
                 return None
+            if default == "":
+                return ""
             raise ValueError("a value is required")
         if key == "allow_hiring":
             if isinstance(value, bool):

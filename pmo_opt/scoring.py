@@ -1,0 +1,963 @@
+"""Scoring: what "value" means before anything is optimised.
+
+Four ways to score a project, chosen by ``Scenario.scoring``:
+
+``weighted``
+    A **priority score from 0 to 100**: each criterion's scores are normalised onto 0..1, then
+    combined with the criteria weights (normalised to sum to 1) and multiplied by 100.
+``ahp``
+    The same priority score, with the weights derived from the board's pairwise judgements
+    (the ``pairwise`` table) by Saaty's Analytic Hierarchy Process: :func:`ahp_weights`.
+``wsjf``
+    Weighted Shortest Job First: cost of delay (business value + time criticality + risk
+    reduction) divided by job size: :func:`wsjf`.
+``benefit``
+    The ``benefit`` column of the projects table.
+
+**Fallback.** When the portfolio has no scores (or, for ``weighted``, no criteria or weights;
+for ``wsjf``, neither WSJF scores nor a ``cost_of_delay`` column), every method falls back to
+``benefit``. :func:`scoring_method` says which method is in effect and :func:`describe_scoring`
+says it in a sentence; ``pmo-opt rank`` prints that sentence, so the fallback is never silent.
+
+**Normalisation: min-max per criterion**, over the projects of the portfolio, onto 0..1: the
+best project on a criterion gets 1, the worst 0, the rest in proportion. Criteria arrive on
+different scales (1-5 ratings, euros, months) and min-max puts them on one, so a weight means
+"the share of the 0-100 range this criterion decides", which is what a board believes it is
+setting. ``direction: min`` (lower is better, e.g. risk or cost) reverses it: ``1 - x``. A
+criterion on which every project scores the same cannot tell projects apart; it gives every
+project the full 1.0 (so a one-project portfolio scores 100, not 0) and changes no ranking.
+Min-max has no natural zero: the weakest project on every criterion scores 0, so it adds no
+value to a plan. That is the intended reading: value is measured relative to the field.
+
+**Why 0-100 for the optimiser.** ``project_value`` is summed over the selected projects, so it
+must be additive per project: the weighted-sum model already assumes that (each project's
+score does not depend on which others are chosen). The 0-100 range reads as "priority points"
+in reports and keeps the objective's coefficients well scaled for the solver.
+
+**A missing score** is an :class:`~pmo_opt.errors.InputError` naming the project and the
+criterion; it is never read as zero.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import Portfolio
+from .errors import InputError, Problem
+from .scenario import Scenario
+
+#: Saaty's random consistency index by matrix size (Saaty, T. L. (1980) *The Analytic
+#: Hierarchy Process*, McGraw-Hill, table of average CI of random reciprocal matrices).
+#: Sizes above 15 reuse the value for 15.
+RANDOM_INDEX = {
+    1: 0.0,
+    2: 0.0,
+    3: 0.58,
+    4: 0.90,
+    5: 1.12,
+    6: 1.24,
+    7: 1.32,
+    8: 1.41,
+    9: 1.45,
+    10: 1.49,
+    11: 1.51,
+    12: 1.48,
+    13: 1.56,
+    14: 1.57,
+    15: 1.59,
+}
+CR_LIMIT = 0.10
+
+#: WSJF parts and the criterion names (lower case, words joined by ``_``) that mean them.
+WSJF_PARTS = {
+    "business_value": ("business_value", "user_business_value"),
+    "time_criticality": ("time_criticality",),
+    "risk_reduction": (
+        "risk_reduction",
+        "rroe",
+        "rr_oe",
+        "risk_reduction_opportunity_enablement",
+        "risk_reduction_and_or_opportunity_enablement",
+        "risk_reduction_and_opportunity_enablement",
+    ),
+}
+JOB_SIZE_NAMES = ("job_size",)
+
+
+class InconsistentJudgementsWarning(UserWarning):
+    """The pairwise judgements contradict each other (consistency ratio above 0.10)."""
+
+
+# --------------------------------------------------------------------------------------------
+# AHP
+
+
+@dataclass(frozen=True)
+class AhpResult:
+    """Weights from pairwise judgements and how consistent the judgements are.
+
+    Attributes
+    ----------
+    weights : criterion -> weight (principal eigenvector, sums to 1).
+    lambda_max : the principal eigenvalue (``n`` when perfectly consistent).
+    ci : consistency index ``(lambda_max - n) / (n - 1)``.
+    cr : consistency ratio ``ci / random_index`` (0 for one or two criteria).
+    random_index : Saaty's random index for ``n`` criteria.
+    consistent : ``cr <= 0.10``.
+    worst_judgements : one row per judgement given, worst first: ``criterion``, ``over``,
+        ``ratio`` (as given), ``implied`` (``w_criterion / w_over``), ``factor`` (how many
+        times the judgement is off, >= 1) and ``message`` in plain words.
+    matrix : the filled reciprocal matrix.
+    """
+
+    weights: pd.Series
+    lambda_max: float
+    ci: float
+    cr: float
+    random_index: float
+    consistent: bool
+    worst_judgements: pd.DataFrame
+    matrix: pd.DataFrame
+
+    def summary(self) -> str:
+        """One line for reports and the command line."""
+        verdict = (
+            "consistent"
+            if self.consistent
+            else "INCONSISTENT: revisit the judgements below before trusting the weights"
+        )
+        return (
+            f"AHP consistency ratio {self.cr:.3f} (limit {CR_LIMIT:.2f}) over "
+            f"{len(self.weights)} criteria: {verdict}"
+        )
+
+
+def _times(x: float) -> str:
+    """``5`` -> ``5x``, ``1.43`` -> ``1.4x``: how a board member says it."""
+    return f"{x:.0f}x" if abs(x - round(x)) < 0.05 else f"{x:.1f}x"
+
+
+def _judgement_text(a: str, b: str, ratio: float, implied: float) -> str:
+    # orient both statements so the stated one reads "X is Nx as important as Y", N >= 1
+    if ratio < 1:
+        a, b, ratio, implied = b, a, 1 / ratio, 1 / implied
+    said = (
+        f"You said {a} and {b} are equally important"
+        if abs(ratio - 1) < 1e-9
+        else f"You said {a} is {_times(ratio)} as important as {b}"
+    )
+    if implied >= 1:
+        other = f"{a} is about {_times(implied)} as important as {b}"
+    else:
+        other = f"{b} is about {_times(1 / implied)} as important as {a}"
+    if max(ratio / implied, implied / ratio) < 1.1:
+        return f"{said}, and your answers taken together agree ({other})"
+    return f"{said}, but your answers taken together imply {other}"
+
+
+def ahp_weights(pairwise: pd.DataFrame, criteria: list[str] | None = None) -> AhpResult:
+    """Criteria weights from pairwise judgements (Saaty's AHP, principal eigenvector).
+
+    Parameters
+    ----------
+    pairwise
+        Rows ``criterion``, ``over``, ``ratio``: "``criterion`` is ``ratio`` times as
+        important as ``over``", on Saaty's 1-9 scale (``1/3`` means a third as important).
+        Each unordered pair once; the reciprocal and the diagonal (1) are filled in. A pair
+        given twice must agree.
+    criteria
+        The criteria to weigh, in order; default: those named in ``pairwise`` in order of
+        appearance. Every pair among them needs a judgement.
+
+    Returns
+    -------
+    AhpResult
+        When the consistency ratio exceeds 0.10 an :class:`InconsistentJudgementsWarning` is
+        also issued, naming the judgements that contribute most to the inconsistency.
+
+    Raises
+    ------
+    InputError
+        Missing pairs (each named), non-positive ratios, contradictory duplicates.
+    """
+    pw = pairwise.reset_index(drop=True)
+    names = list(criteria) if criteria is not None else []
+    for col in ("criterion", "over"):
+        for name in pw[col].astype(str):
+            if name not in names:
+                names.append(name)
+    if not names:
+        raise InputError([Problem("pairwise.csv", None, None, "no pairwise judgements given")])
+    pos = {c: i for i, c in enumerate(names)}
+    n = len(names)
+    a = np.full((n, n), np.nan)
+    np.fill_diagonal(a, 1.0)
+    problems: list[Problem] = []
+    given: list[tuple[str, str, float]] = []
+    for i, row in pw.iterrows():
+        c, o, r = str(row["criterion"]), str(row["over"]), float(row["ratio"])
+        line = int(i) + 2
+        if not np.isfinite(r) or r <= 0:
+            problems.append(
+                Problem(
+                    "pairwise.csv",
+                    line,
+                    "ratio",
+                    f"{c} over {o}: ratio must be a positive number on Saaty's 1-9 scale "
+                    f"(1/3 for 'a third as important'), got {row['ratio']!r}",
+                )
+            )
+            continue
+        if c == o:
+            if abs(r - 1) > 1e-9:
+                problems.append(
+                    Problem("pairwise.csv", line, "ratio", f"{c} compared with itself must be 1")
+                )
+            continue
+        i_, j_ = pos[c], pos[o]
+        if np.isfinite(a[i_, j_]):
+            if abs(np.log(a[i_, j_]) - np.log(r)) > 1e-6:
+                problems.append(
+                    Problem(
+                        "pairwise.csv",
+                        line,
+                        "ratio",
+                        f"{c} vs {o} is judged twice with different answers "
+                        f"({_times(a[i_, j_])} and {_times(r)} as important); keep one",
+                    )
+                )
+            continue
+        a[i_, j_], a[j_, i_] = r, 1 / r
+        given.append((c, o, r))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if not np.isfinite(a[i, j]):
+                problems.append(
+                    Problem(
+                        "pairwise.csv",
+                        None,
+                        None,
+                        f"no judgement for {names[i]} vs {names[j]}: add a row "
+                        f"criterion={names[i]}, over={names[j]}, ratio=<1-9 or 1/9-1>",
+                    )
+                )
+    if problems:
+        raise InputError(problems)
+
+    values, vectors = np.linalg.eig(a)
+    k = int(np.argmax(values.real))
+    lam = float(values[k].real)
+    w = np.abs(vectors[:, k].real)
+    w = w / w.sum()
+    ci = max((lam - n) / (n - 1), 0.0) if n > 2 else 0.0
+    ri = RANDOM_INDEX.get(n, RANDOM_INDEX[15])
+    cr = ci / ri if ri > 0 else 0.0
+    weights = pd.Series(w, index=pd.Index(names, name="criterion"), name="weight")
+
+    rows = []
+    for c, o, r in given:
+        implied = float(weights[c] / weights[o])
+        rows.append(
+            {
+                "criterion": c,
+                "over": o,
+                "ratio": r,
+                "implied": implied,
+                "factor": float(np.exp(abs(np.log(r / implied)))),
+                "message": _judgement_text(c, o, r, implied),
+            }
+        )
+    worst = pd.DataFrame(
+        rows, columns=["criterion", "over", "ratio", "implied", "factor", "message"]
+    )
+    worst = worst.sort_values("factor", ascending=False, kind="stable").reset_index(drop=True)
+    result = AhpResult(
+        weights=weights,
+        lambda_max=lam,
+        ci=ci,
+        cr=cr,
+        random_index=ri,
+        consistent=cr <= CR_LIMIT,
+        worst_judgements=worst,
+        matrix=pd.DataFrame(a, index=names, columns=names),
+    )
+    if not result.consistent:
+        top = worst.head(3)["message"].tolist()
+        warnings.warn(
+            InconsistentJudgementsWarning(
+                f"the pairwise judgements are inconsistent (consistency ratio {cr:.2f}, "
+                f"limit {CR_LIMIT:.2f}), so the AHP weights are unreliable. Revisit first: "
+                + "; ".join(f"({i + 1}) {m}" for i, m in enumerate(top))
+                + "."
+            ),
+            stacklevel=2,
+        )
+    return result
+
+
+def portfolio_ahp(portfolio: Portfolio) -> AhpResult | None:
+    """AHP over the portfolio's criteria (pairwise table plus criteria table); None without one."""
+    if portfolio.pairwise.empty:
+        return None
+    return ahp_weights(portfolio.pairwise, criteria=list(portfolio.criteria.index.astype(str)))
+
+
+# --------------------------------------------------------------------------------------------
+# scores and weights
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+
+
+def _score_table(portfolio: Portfolio, criteria: list[str]) -> pd.DataFrame:
+    """Raw scores, projects x ``criteria``; every cell present, or an InputError naming gaps."""
+    sc = portfolio.scores.reset_index(drop=True)
+    projects = portfolio.projects.index.astype(str)
+    problems: list[Problem] = []
+    unknown = ~sc["project_id"].isin(projects)
+    for i in sc.index[unknown]:
+        problems.append(
+            Problem(
+                "scores.csv",
+                int(i) + 2,
+                "project_id",
+                f"{sc.at[i, 'project_id']!r} is not a project in projects.csv",
+            )
+        )
+    used = sc[sc["criterion"].isin(criteria) & ~unknown]
+    dup = used.duplicated(["project_id", "criterion"], keep=False)
+    for i in used.index[dup]:
+        problems.append(
+            Problem(
+                "scores.csv",
+                int(i) + 2,
+                None,
+                f"{used.at[i, 'project_id']} has more than one score for "
+                f"{used.at[i, 'criterion']!r}; keep one",
+            )
+        )
+    blank = used["score"].isna()
+    for i in used.index[blank]:
+        problems.append(
+            Problem(
+                "scores.csv",
+                int(i) + 2,
+                "score",
+                f"{used.at[i, 'project_id']} has an empty score for {used.at[i, 'criterion']!r}",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    table = used.pivot(index="project_id", columns="criterion", values="score")
+    table = table.reindex(index=projects, columns=criteria)
+    for c in criteria:
+        for p in table.index[table[c].isna()]:
+            problems.append(
+                Problem(
+                    "scores.csv",
+                    None,
+                    "score",
+                    f"project {p} has no score for criterion {c!r}; add a row "
+                    f"project_id={p}, criterion={c}, score=<number>",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    table.index.name, table.columns.name = "project_id", "criterion"
+    return table.astype(float)
+
+
+def normalised_scores(portfolio: Portfolio, criteria: list[str] | None = None) -> pd.DataFrame:
+    """Scores normalised min-max per criterion onto 0..1 (1 = best), projects x criteria.
+
+    ``direction: min`` criteria are reversed; a constant criterion gives every project 1.0
+    (see the module notes). ``criteria`` defaults to the criteria table, in its order.
+    """
+    crit = list(criteria) if criteria is not None else list(portfolio.criteria.index.astype(str))
+    table = _score_table(portfolio, crit)
+    direction = portfolio.criteria["direction"].reindex(crit).fillna("max")
+    lo, hi = table.min(), table.max()
+    span = hi - lo
+    constant = span <= 1e-12 * np.maximum(1.0, hi.abs())
+    norm = (table - lo) / span.where(~constant, 1.0)
+    reverse = (direction == "min").to_numpy()
+    norm.loc[:, reverse] = 1.0 - norm.loc[:, reverse]
+    norm.loc[:, constant.to_numpy()] = 1.0
+    return norm
+
+
+def _criteria_in_scores(portfolio: Portfolio) -> list[str]:
+    return list(dict.fromkeys(portfolio.scores["criterion"].astype(str)))
+
+
+def criteria_weights(
+    portfolio: Portfolio,
+    method: str = "weighted",
+    weights: Mapping[str, float] | pd.Series | None = None,
+) -> pd.Series:
+    """Criteria weights, normalised to sum to 1.
+
+    Parameters
+    ----------
+    method
+        ``weighted``: the criteria table's ``weight``; ``ahp``: from the pairwise table.
+    weights
+        Overrides for some or all criteria (what-if); criteria not named keep their base
+        weight. A name may be any criterion of the criteria table, pairwise table or scores.
+        Weights are relative: the result is rescaled to sum to 1.
+    """
+    if method == "weighted":
+        base = portfolio.criteria["weight"].astype(float).copy()
+        base.index = base.index.astype(str)
+        source = "criteria.csv"
+    elif method == "ahp":
+        ahp = portfolio_ahp(portfolio)
+        if ahp is None:
+            raise InputError(
+                [
+                    Problem(
+                        "pairwise.csv",
+                        None,
+                        None,
+                        "scoring 'ahp' needs a pairwise table (criterion, over, ratio); "
+                        "add one or use scoring 'weighted'",
+                    )
+                ]
+            )
+        base = ahp.weights.copy()
+        source = "pairwise.csv"
+    else:
+        raise InputError(
+            [Problem("scenario", None, "scoring", f"{method!r} has no criteria weights")]
+        )
+    problems: list[Problem] = []
+    if weights:
+        known = list(dict.fromkeys([*base.index, *_criteria_in_scores(portfolio)]))
+        for name, value in dict(weights).items():
+            if str(name) not in known:
+                close = difflib.get_close_matches(str(name), known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; known: {known}"
+                problems.append(
+                    Problem("scenario", None, "weights", f"unknown criterion {name!r}{hint}")
+                )
+                continue
+            base[str(name)] = float(value)
+        source = "scenario weights"
+    for name, value in base.items():
+        if not np.isfinite(value) or value < 0:
+            problems.append(
+                Problem(source, None, "weight", f"{name!r} needs a weight of 0 or more")
+            )
+    if not problems and base.sum() <= 0:
+        problems.append(Problem(source, None, "weight", "at least one weight must be above 0"))
+    if problems:
+        raise InputError(problems)
+    out = base / base.sum()
+    out.index.name, out.name = "criterion", "weight"
+    return out
+
+
+def _rank(values: pd.Series) -> pd.Series:
+    """1 = highest; equal values (to 9 decimals) share the better rank."""
+    return values.round(9).rank(method="min", ascending=False, na_option="bottom").astype(int)
+
+
+def _by_rank(frame: pd.DataFrame) -> pd.DataFrame:
+    order = frame.assign(_pid=frame.index.astype(str)).sort_values(["rank", "_pid"]).index
+    return frame.loc[order]
+
+
+def priority_scores(
+    portfolio: Portfolio,
+    weights: Mapping[str, float] | pd.Series | None = None,
+    method: str = "weighted",
+) -> pd.DataFrame:
+    """Priority score (0-100) per project, with the part each criterion contributes.
+
+    Parameters
+    ----------
+    weights
+        What-if overrides of some or all weights (see :func:`criteria_weights`).
+    method
+        ``weighted`` (criteria table) or ``ahp`` (pairwise table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``, sorted by rank: ``name``, ``category``, ``norm_<criterion>``
+        (0..1, 1 = best), ``contrib_<criterion>`` (points out of 100: ``100 * weight *
+        norm``), ``score`` (the sum of the contributions) and ``rank`` (1 = best; ties share).
+    """
+    w = criteria_weights(portfolio, method, weights)
+    norm = normalised_scores(portfolio, list(w.index))
+    contrib = norm * (100.0 * w)
+    out = portfolio.projects[["name", "category"]].copy()
+    out.index = out.index.astype(str)
+    for c in w.index:
+        out[f"norm_{c}"] = norm[c]
+    for c in w.index:
+        out[f"contrib_{c}"] = contrib[c]
+    out["score"] = contrib.sum(axis=1)
+    out["rank"] = _rank(out["score"])
+    return _by_rank(out)
+
+
+# --------------------------------------------------------------------------------------------
+# WSJF and benefit/cost
+
+
+def _wsjf_names(portfolio: Portfolio) -> dict[str, str]:
+    """WSJF part (``business_value``, ..., ``job_size``) -> criterion name used in scores."""
+    found: dict[str, str] = {}
+    for name in _criteria_in_scores(portfolio):
+        key = _norm_name(name)
+        for part, aliases in WSJF_PARTS.items():
+            if key in aliases:
+                found.setdefault(part, name)
+        if key in JOB_SIZE_NAMES:
+            found.setdefault("job_size", name)
+    return found
+
+
+def _has_wsjf_inputs(portfolio: Portfolio) -> bool:
+    names = _wsjf_names(portfolio)
+    return any(p in names for p in WSJF_PARTS) or bool(
+        (portfolio.projects["cost_of_delay"] > 0).any()
+    )
+
+
+def wsjf(portfolio: Portfolio) -> pd.DataFrame:
+    """Weighted Shortest Job First: cost of delay / job size, per project.
+
+    Cost of delay is ``business_value + time_criticality + risk_reduction`` from scores with
+    those criterion names (spaces or case do not matter; ``RR|OE`` is risk reduction); when
+    there are none, the projects' ``cost_of_delay`` column. Job size is a ``job_size`` score
+    when the scores have one, else ``duration`` (months).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``, sorted by rank: ``name``, the three parts (NaN when cost of delay
+        comes from the column), ``cost_of_delay``, ``job_size``, ``wsjf``, ``rank``.
+    """
+    names = _wsjf_names(portfolio)
+    pr = portfolio.projects
+    out = pr[["name"]].copy()
+    out.index = out.index.astype(str)
+    parts = [p for p in WSJF_PARTS if p in names]
+    if parts:
+        missing = [p for p in WSJF_PARTS if p not in names]
+        if missing:
+            raise InputError(
+                [
+                    Problem(
+                        "scores.csv",
+                        None,
+                        "criterion",
+                        f"WSJF needs scores for business_value, time_criticality and "
+                        f"risk_reduction; missing: {', '.join(missing)}",
+                    )
+                ]
+            )
+        raw = _score_table(portfolio, [names[p] for p in WSJF_PARTS])
+        raw.columns = list(WSJF_PARTS)
+        for p in WSJF_PARTS:
+            out[p] = raw[p]
+        cod = raw.sum(axis=1)
+    elif (pr["cost_of_delay"] > 0).any():
+        for p in WSJF_PARTS:
+            out[p] = np.nan
+        cod = pr["cost_of_delay"].astype(float).set_axis(out.index)
+    else:
+        raise InputError(
+            [
+                Problem(
+                    "scores.csv",
+                    None,
+                    None,
+                    "WSJF needs scores named business_value, time_criticality and "
+                    "risk_reduction, or a cost_of_delay column in projects.csv",
+                )
+            ]
+        )
+    if "job_size" in names:
+        size = _score_table(portfolio, [names["job_size"]]).iloc[:, 0]
+    else:
+        size = pr["duration"].astype(float).set_axis(out.index)
+    problems = [
+        Problem("scores.csv", None, "job_size", f"project {p} needs a job size above 0")
+        for p in size.index[~(size > 0)]
+    ] + [
+        Problem("scores.csv", None, "score", f"project {p} has a negative cost of delay")
+        for p in cod.index[cod < 0]
+    ]
+    if problems:
+        raise InputError(problems)
+    out["cost_of_delay"] = cod
+    out["job_size"] = size
+    out["wsjf"] = cod / size
+    out["rank"] = _rank(out["wsjf"])
+    return _by_rank(out)
+
+
+def project_cost(portfolio: Portfolio) -> pd.Series:
+    """Each project's cost: ``cost`` when given, else labour (fte x ``cost_per_fte_month``)."""
+    dm = portfolio.demand
+    rate = portfolio.roles["cost_per_fte_month"].astype(float) if len(portfolio.roles) else None
+    per_role = dm["role"].map(rate).fillna(0.0) if rate is not None else 0.0
+    labour = (dm["fte"] * per_role).groupby(dm["project_id"]).sum()
+    pr = portfolio.projects
+    labour = labour.reindex(pr.index).fillna(0.0)
+    return pr["cost"].where(pr["cost"].notna(), labour).astype(float).rename("cost")
+
+
+def benefit_cost_ratio(portfolio: Portfolio) -> pd.DataFrame:
+    """Benefit per unit of cost, per project (a plain ranking for comparison).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``, sorted by rank: ``name``, ``benefit``, ``cost`` (given, else
+        labour cost), ``cost_source`` (``given`` | ``labour``), ``benefit_cost`` (``inf`` for a
+        benefit at no cost, NaN for neither; NaN ranks last), ``rank``.
+    """
+    pr = portfolio.projects
+    out = pr[["name", "benefit"]].copy()
+    out["cost"] = project_cost(portfolio)
+    out["cost_source"] = np.where(pr["cost"].notna(), "given", "labour")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = out["benefit"].to_numpy(float) / out["cost"].to_numpy(float)
+    ratio[(out["cost"] <= 0).to_numpy() & (out["benefit"] <= 0).to_numpy()] = np.nan
+    out["benefit_cost"] = ratio
+    out["rank"] = _rank(out["benefit_cost"])
+    out.index = out.index.astype(str)
+    return _by_rank(out)
+
+
+# --------------------------------------------------------------------------------------------
+# the value the optimiser maximises
+
+
+def scoring_method(portfolio: Portfolio, scenario: Scenario) -> str:
+    """The method in effect: ``scenario.scoring``, or ``benefit`` when its inputs are absent."""
+    method = scenario.scoring
+    has_scores = not portfolio.scores.empty
+    if method == "wsjf":
+        return "wsjf" if _has_wsjf_inputs(portfolio) else "benefit"
+    if method == "weighted":
+        has_criteria = not portfolio.criteria.empty or bool(scenario.weights)
+        return "weighted" if has_scores and has_criteria else "benefit"
+    if method == "ahp":
+        has_criteria = not portfolio.criteria.empty or not portfolio.pairwise.empty
+        return "ahp" if has_scores and has_criteria else "benefit"
+    return "benefit"
+
+
+def describe_scoring(portfolio: Portfolio, scenario: Scenario) -> str:
+    """One sentence: how ``score`` / ``value`` is computed for this portfolio and scenario."""
+    method = scoring_method(portfolio, scenario)
+    if method in ("weighted", "ahp"):
+        w = criteria_weights(portfolio, method, scenario.weights if method == "weighted" else None)
+        shares = ", ".join(f"{c} {v:.0%}" for c, v in w.items())
+        source = {
+            "weighted": "scenario weights" if scenario.weights else "the criteria table",
+            "ahp": "AHP pairwise judgements",
+        }[method]
+        return (
+            f"Priority score 0-100 (criteria normalised min-max, weights from {source}: {shares})"
+        )
+    if method == "wsjf":
+        return "WSJF = cost of delay / job size"
+    if scenario.scoring != "benefit":
+        return (
+            f"Benefit (scoring {scenario.scoring!r} needs inputs this portfolio lacks, "
+            "so it falls back to the projects' benefit)"
+        )
+    return "Benefit (the projects' benefit column)"
+
+
+def project_value(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
+    """The value of each project that objective ``value`` maximises (summed over selected).
+
+    By :func:`scoring_method`: ``weighted``/``ahp`` the priority score (0-100), ``wsjf`` the
+    WSJF, ``benefit`` the ``benefit`` column (negative benefits count as 0, with a warning).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``project_id`` in the projects table's order, float, >= 0, no NaN.
+    """
+    method = scoring_method(portfolio, scenario)
+    index = portfolio.projects.index
+    if method == "benefit":
+        value = portfolio.projects["benefit"].astype(float).fillna(0.0)
+        negative = value.index[value < 0].tolist()
+        if negative:
+            warnings.warn(
+                f"projects {negative} have a negative benefit; they count as 0 value",
+                UserWarning,
+                stacklevel=2,
+            )
+        value = value.clip(lower=0.0)
+    elif method == "wsjf":
+        value = wsjf(portfolio)["wsjf"]
+    else:
+        weights = scenario.weights if method == "weighted" else None
+        value = priority_scores(portfolio, weights, method)["score"]
+    value = value.reindex(index.astype(str)).astype(float)
+    value.index = index
+    return value.rename("value")
+
+
+def ranking_table(portfolio: Portfolio, scenario: Scenario) -> pd.DataFrame:
+    """The table of ``pmo-opt rank``: every project with its score, rank, WSJF and benefit/cost.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``, sorted by rank: ``name``, ``category``, ``score``
+        (:func:`project_value`), ``rank``, ``wsjf`` (NaN when the portfolio has no WSJF
+        inputs), ``benefit_cost``.
+    """
+    out = portfolio.projects[["name", "category"]].copy()
+    out.index = out.index.astype(str)
+    value = project_value(portfolio, scenario)
+    out["score"] = value.to_numpy()
+    out["rank"] = _rank(out["score"])
+    out["wsjf"] = np.nan
+    if _has_wsjf_inputs(portfolio):
+        try:
+            out["wsjf"] = wsjf(portfolio)["wsjf"]
+        except InputError as exc:
+            if scoring_method(portfolio, scenario) == "wsjf":
+                raise
+            warnings.warn(f"WSJF column left empty: {exc}", UserWarning, stacklevel=2)
+    out["benefit_cost"] = benefit_cost_ratio(portfolio)["benefit_cost"]
+    return _by_rank(out)
+
+
+# --------------------------------------------------------------------------------------------
+# rank stability
+
+
+def perturb_weights(
+    weights: pd.Series,
+    draws: int = 500,
+    spread: float = 0.2,
+    seed: int = 0,
+    method: str = "dirichlet",
+) -> pd.DataFrame:
+    """Random weight vectors around ``weights``, one row per draw, each summing to 1.
+
+    ``dirichlet``: Dirichlet with mean ``weights`` and total concentration
+    ``k = (n - 1) / spread**2 - 1`` (at least 1), so a weight equal to the average weight
+    ``1/n`` has a coefficient of variation of exactly ``spread``; larger weights vary
+    relatively less and smaller ones more, as a Dirichlet does. ``uniform``: each weight times
+    an independent factor uniform on ``[1 - spread, 1 + spread]``, then renormalised. Zero
+    weights stay zero in both. Deterministic for a ``seed`` (numpy ``default_rng``).
+    """
+    w = weights.astype(float) / float(weights.sum())
+    active = (w > 0).to_numpy()
+    n = int(active.sum())
+    if draws < 1:
+        raise InputError([Problem("rank stability", None, "draws", "draws must be 1 or more")])
+    if not spread >= 0:
+        raise InputError([Problem("rank stability", None, "spread", "spread must be >= 0")])
+    rng = np.random.default_rng(seed)
+    out = np.tile(w.to_numpy(), (draws, 1))
+    if spread > 0 and n > 1:
+        if method == "dirichlet":
+            k = max((n - 1) / spread**2 - 1.0, 1.0)
+            out[:, active] = rng.dirichlet(k * w.to_numpy()[active], size=draws)
+        elif method == "uniform":
+            if spread >= 1:
+                raise InputError(
+                    [Problem("rank stability", None, "spread", "uniform spread must be < 1")]
+                )
+            factor = rng.uniform(1 - spread, 1 + spread, size=(draws, n))
+            sub = out[:, active] * factor
+            out[:, active] = sub / sub.sum(axis=1, keepdims=True)
+        else:
+            raise InputError(
+                [
+                    Problem(
+                        "rank stability",
+                        None,
+                        "method",
+                        f"{method!r} is not 'dirichlet' or 'uniform'",
+                    )
+                ]
+            )
+    return pd.DataFrame(out, columns=w.index, index=pd.RangeIndex(draws, name="draw"))
+
+
+def _stability_inputs(portfolio: Portfolio, scenario: Scenario):
+    method = scoring_method(portfolio, scenario)
+    if method not in ("weighted", "ahp"):
+        raise InputError(
+            [
+                Problem(
+                    "scenario",
+                    None,
+                    "scoring",
+                    f"rank stability perturbs criteria weights; scoring {method!r} has none "
+                    "(use 'weighted' or 'ahp' with criteria scores)",
+                )
+            ]
+        )
+    w = criteria_weights(portfolio, method, scenario.weights if method == "weighted" else None)
+    return w, normalised_scores(portfolio, list(w.index))
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """Per row, 1 + the number of strictly higher scores (ties share the better rank)."""
+    s = np.round(scores, 9)
+    ranks = np.empty(s.shape, dtype=int)
+    for d in range(s.shape[0]):
+        ordered = np.sort(s[d])
+        ranks[d] = 1 + s.shape[1] - np.searchsorted(ordered, s[d], side="right")
+    return ranks
+
+
+def _draw_scores(portfolio, scenario, draws, spread, seed, method):
+    w, norm = _stability_inputs(portfolio, scenario)
+    wd = perturb_weights(w, draws, spread, seed, method)
+    base = 100.0 * norm.to_numpy() @ w.to_numpy()
+    scores = 100.0 * wd.to_numpy() @ norm.to_numpy().T  # draws x projects
+    return norm.index, base, scores
+
+
+def rank_stability(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    draws: int = 500,
+    spread: float = 0.2,
+    seed: int = 0,
+    top_k: int = 10,
+    method: str = "dirichlet",
+) -> pd.DataFrame:
+    """How far each project's rank moves when the weights are a little different.
+
+    The weights (criteria table or AHP, per ``scenario.scoring``) are perturbed ``draws``
+    times by :func:`perturb_weights` (``spread`` ~ coefficient of variation of a weight) and
+    the projects re-ranked each time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``, sorted by base rank: ``name``, ``base_score``, ``base_rank``,
+        ``min_rank``, ``median_rank``, ``max_rank``, ``p_top_k`` (share of draws in which the
+        project ranks ``top_k`` or better). Same inputs and ``seed``, same table.
+    """
+    ids, base, scores = _draw_scores(portfolio, scenario, draws, spread, seed, method)
+    ranks = _ranks(scores)
+    base_rank = _ranks(base[None, :])[0]
+    out = pd.DataFrame(
+        {
+            "name": portfolio.projects["name"].set_axis(ids).to_numpy(),
+            "base_score": base,
+            "base_rank": base_rank,
+            "min_rank": ranks.min(axis=0),
+            "median_rank": np.median(ranks, axis=0),
+            "max_rank": ranks.max(axis=0),
+            "p_top_k": (ranks <= min(top_k, len(ids))).mean(axis=0),
+        },
+        index=pd.Index(ids, name="project_id"),
+    )
+    order = out.assign(_pid=out.index.astype(str)).sort_values(["base_rank", "_pid"]).index
+    return out.loc[order]
+
+
+def rank_swaps(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    draws: int = 500,
+    spread: float = 0.2,
+    seed: int = 0,
+    method: str = "dirichlet",
+    top: int | None = 20,
+) -> pd.DataFrame:
+    """Which pairs of projects swap places most often under the same perturbations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair that swaps at least once, most frequent first (``top`` rows; None for
+        all): ``ahead`` (the project ranked higher with the base weights), ``behind``,
+        ``ahead_rank``, ``behind_rank`` (base ranks), ``p_swap`` (share of draws in which
+        ``behind`` scores strictly higher than ``ahead``).
+    """
+    ids, base, scores = _draw_scores(portfolio, scenario, draws, spread, seed, method)
+    base_rank = _ranks(base[None, :])[0]
+    s = np.round(scores, 9)
+    rows = []
+    for a in range(len(ids)):
+        behind = np.flatnonzero(base_rank > base_rank[a])
+        if not len(behind):
+            continue
+        share = (s[:, behind] > s[:, [a]]).mean(axis=0)
+        for b, p in zip(behind, share, strict=True):
+            if p > 0:
+                rows.append((ids[a], ids[b], int(base_rank[a]), int(base_rank[b]), float(p)))
+    out = pd.DataFrame(rows, columns=["ahead", "behind", "ahead_rank", "behind_rank", "p_swap"])
+    out = out.sort_values(
+        ["p_swap", "ahead_rank", "behind_rank"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
+    return out if top is None else out.head(top)
+
+
+def selection_stability(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    draws: int = 20,
+    spread: float = 0.2,
+    seed: int = 0,
+    method: str = "dirichlet",
+) -> pd.DataFrame:
+    """How often each project stays selected when the optimiser re-solves per weight draw.
+
+    Each draw of :func:`perturb_weights` becomes ``scenario.replace(scoring="weighted",
+    weights=...)`` and is solved by :func:`pmo_opt.optimise.optimise` (one MILP per draw:
+    keep ``draws`` small). Draws with no plan (infeasible, time limit before any plan) are left
+    out of the shares and counted in ``draws_solved``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``: ``name``, ``base_selected`` (bool, with the base weights),
+        ``p_selected`` (share of solved draws selecting it), ``draws_solved``.
+    """
+    # optimise sits above scoring (it calls project_value), hence the late import
+    from .optimise import optimise
+
+    w, _ = _stability_inputs(portfolio, scenario)
+    base_plan = optimise(portfolio, scenario)
+    wd = perturb_weights(w, draws, spread, seed, method)
+    ids = portfolio.projects.index
+    counts = pd.Series(0, index=ids, dtype=int)
+    solved = 0
+    for _, row in wd.iterrows():
+        plan = optimise(portfolio, scenario.replace(scoring="weighted", weights=row.to_dict()))
+        if not plan.has_solution:
+            continue
+        solved += 1
+        counts[plan.selected] += 1
+    base = pd.Series(False, index=ids)
+    if base_plan.has_solution:
+        base[base_plan.selected] = True
+    return pd.DataFrame(
+        {
+            "name": portfolio.projects["name"],
+            "base_selected": base,
+            "p_selected": counts / solved if solved else np.nan,
+            "draws_solved": solved,
+        }
+    )
