@@ -43,23 +43,47 @@ def cmd_plan(args: argparse.Namespace) -> int:
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
     plan = optimise(portfolio, scenario)
+    diagnosis = None
+    if plan.status == "infeasible":
+        from dataclasses import replace
+
+        from .explain import diagnose_infeasibility
+
+        diagnosis = diagnose_infeasibility(portfolio, scenario, plan)
+        plan = replace(plan, details={**plan.details, "diagnosis": diagnosis.sentences})
     if args.out:
         plan.write(args.out)
+        if diagnosis is not None:
+            diagnosis.relaxations.to_csv(Path(args.out) / "diagnosis.csv", index=False)
     print(plan_report_text(portfolio, plan))
     if args.out:
-        print(f"written: {Path(args.out) / 'plan.csv'}, load.csv, summary.json")
+        written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
+        print(f"written: {Path(args.out) / 'plan.csv'}, {written}")
     if plan.status == "infeasible":
         return EXIT_INFEASIBLE
     return EXIT_OK if plan.has_solution else EXIT_OTHER
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
+    import warnings
+
     from .data import load_portfolio
-    from .scoring import ranking_table
+    from .scoring import describe_scoring, portfolio_ahp, ranking_table
 
     portfolio = load_portfolio(args.portfolio)
-    table = ranking_table(portfolio, _scenario(args))
-    print(table.to_string())
+    scenario = _scenario(args)
+    # show scoring warnings (inconsistent AHP judgements) as plain lines, once each
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = ranking_table(portfolio, scenario)
+        how = describe_scoring(portfolio, scenario)
+        ahp = portfolio_ahp(portfolio)
+    print(f"{how}; {len(table)} projects")
+    if ahp is not None:
+        print(ahp.summary())
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"warning: {message}", file=sys.stderr)
+    print(table.to_string(float_format=lambda x: f"{x:,.2f}", na_rep="-"))
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         table.to_csv(Path(args.out) / "ranking.csv")
@@ -117,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="folder for the output files")
         if name == "frontier":
             p.add_argument("--points", type=int, default=11, help="budget levels (default 11)")
-    p = add("report", cmd_report, "run the notebooks into a dated report folder", "report data/sample")
+    p = add(
+        "report", cmd_report, "run the notebooks into a dated report folder", "report data/sample"
+    )
     p.add_argument("--scenario", action="append", help="scenario YAML; repeat for several")
     p.add_argument("--out", default=None, help="reports folder (default reports/)")
     return parser
