@@ -37,7 +37,11 @@ def left_shift(
         return starts
     roles = sorted(set(portfolio.role_names) | set(scenario.extra_fte))
     r_index = {r: i for i, r in enumerate(roles)}
-    cap = capacity_grid(portfolio, horizon, scenario)["fte"].to_numpy(copy=True).reshape(len(roles), T)
+    cap = (
+        capacity_grid(portfolio, horizon, scenario)["fte"]
+        .to_numpy(copy=True)
+        .reshape(len(roles), T)
+    )
     if len(hires):
         for r, m, f in hires[["role", "month", "fte"]].itertuples(index=False):
             cap[r_index[r], index[m]] += f

@@ -58,10 +58,13 @@ class PortfolioModel:
 # windows: where each project may start
 
 
-def start_windows(portfolio: Portfolio, scenario: Scenario, horizon: list[str]) -> pd.DataFrame:
+def start_windows(
+    portfolio: Portfolio, scenario: Scenario, horizon: list[str], latest_finish: int | None = None
+) -> pd.DataFrame:
     """Per project: ``lo``/``hi`` start month index (inclusive), ``mandatory``, ``duration``.
 
-    lo = max(0, earliest_start), hi = min(T - d, deadline - d + 1); in-flight: lo = hi = 0.
+    lo = max(0, earliest_start), hi = min(T - d, deadline - d + 1), T capped
+    by ``latest_finish`` (a known makespan bound); in-flight: lo = hi = 0.
     Then a critical-path pass over finish_to_start: lo_A >= lo_B + d_B, and, when A is mandatory,
     hi_B <= hi_A - d_B. ``lo > hi`` means the project cannot be scheduled at all.
     """
@@ -71,7 +74,8 @@ def start_windows(portfolio: Portfolio, scenario: Scenario, horizon: list[str]) 
     es = pr["earliest_start"].map(lambda m: months.to_ordinal(m) - h0 if isinstance(m, str) else 0)
     dl = pr["deadline"].map(lambda m: months.to_ordinal(m) - h0 if isinstance(m, str) else 10**6)
     lo = es.clip(lower=0).astype(int)
-    hi = np.minimum(T - d, dl.astype(int) - d + 1).astype(int)
+    end = T if latest_finish is None else min(T, latest_finish)
+    hi = np.minimum(end - d, dl.astype(int) - d + 1).astype(int)
     in_flight = pr["status"] == "in_flight"
     lo[in_flight], hi[in_flight] = 0, 0
     forced_out = pr.index.isin(scenario.force_out)
@@ -256,7 +260,10 @@ def set_objective(
     opts = m.options
     T = max(len(m.horizon), 1)
     if scenario.objective == "makespan":
-        m.makespan = m.problem.add_variable("makespan", lowBound=0, upBound=T)
+        # critical path: no plan finishes before the longest chain of mandatory work
+        mandatory = m.windows[m.windows["mandatory"]]
+        lower = float((mandatory["lo"] + mandatory["duration"]).max()) if len(mandatory) else 0.0
+        m.makespan = m.problem.add_variable("makespan", lowBound=lower, upBound=T)
         m.problem.sense = pulp.LpMinimize
         has_successor = set(
             portfolio.dependencies.loc[
@@ -307,10 +314,18 @@ def _safe(text: object) -> str:
 
 
 def build_model(
-    portfolio: Portfolio, scenario: Scenario, horizon: list[str], values: pd.Series
+    portfolio: Portfolio,
+    scenario: Scenario,
+    horizon: list[str],
+    values: pd.Series,
+    latest_finish: int | None = None,
 ) -> PortfolioModel:
-    """The MILP of docs/model.md for ``portfolio`` under ``scenario``: a flat list of families."""
-    windows = start_windows(portfolio, scenario, horizon)
+    """The MILP of docs/model.md for ``portfolio`` under ``scenario``: a flat list of families.
+
+    ``latest_finish`` (months from the horizon start) bounds every finish: under ``makespan`` the
+    makespan of any known plan is such a bound, and it shrinks the model a lot.
+    """
+    windows = start_windows(portfolio, scenario, horizon, latest_finish)
     options = start_options(windows)
     problem = pulp.LpProblem(f"portfolio_{_safe(scenario.name)}", pulp.LpMaximize)
     keys = list(zip(options["project_id"], options["t"], strict=True))

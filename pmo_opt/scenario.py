@@ -62,6 +62,11 @@ class Scenario:
     description: str = ""
 
     def __post_init__(self) -> None:
+        # frozen: normalise containers in place so equal settings compare and hash equal
+        for key in ("force_in", "force_out"):
+            object.__setattr__(self, key, tuple(getattr(self, key) or ()))
+        for key in ("weights", "extra_fte"):
+            object.__setattr__(self, key, dict(getattr(self, key) or {}))
         problems = _check(self)
         if problems:
             raise InputError([Problem(f"scenario {self.name!r}", None, k, m) for k, m in problems])

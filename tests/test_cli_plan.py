@@ -8,8 +8,8 @@ import sys
 
 import pandas as pd
 import yaml
-
 from builders import write_portfolio
+
 from pmo_opt.cli import main
 
 PROJECTS = [

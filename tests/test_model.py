@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from builders import make_portfolio
+
 from pmo_opt.optimise import optimise
 from pmo_opt.scenario import Scenario
 
