@@ -162,13 +162,18 @@ def make_plan(
 ) -> Plan:
     """Build a :class:`Plan` from decisions: ``starts`` (project -> month or None) and ``hires``."""
     pr = portfolio.projects
-    start = pd.Series({p: starts.get(p) for p in pr.index}, dtype=object)
+    start = pd.Series([starts.get(p) for p in pr.index], index=pr.index, dtype=object)
     selected = start.notna()
+    h0 = months.to_ordinal(horizon[0]) if horizon else 0
+    # month index relative to the horizon start; a start outside the horizon keeps its index
+    offset = {p: months.to_ordinal(s) - h0 for p, s in start.items() if s is not None}
+    last = {
+        p: o + int(d) - 1
+        for (p, o), d in zip(offset.items(), pr.loc[list(offset), "duration"], strict=True)
+    }
     finish = pd.Series(
-        {
-            p: (months.shift(s, int(pr.at[p, "duration"]) - 1) if s is not None else None)
-            for p, s in start.items()
-        },
+        [months.from_ordinal(h0 + last[p]) if p in last else None for p in pr.index],
+        index=pr.index,
         dtype=object,
     )
     profile = spend_profile(portfolio)
@@ -190,8 +195,7 @@ def make_plan(
         hires = pd.DataFrame({"role": [], "month": [], "fte": []})
     hires = hires[hires["fte"] > 1e-9].reset_index(drop=True)
 
-    index = {m: i for i, m in enumerate(horizon)}
-    sel_start = {p: index.get(s) for p, s in start.items() if s is not None}
+    sel_start = offset
     dem = portfolio.demand[portfolio.demand["project_id"].isin(sel_start)].copy()
     dem["month_idx"] = dem["project_id"].map(sel_start) + dem["month_offset"]
     dem = dem[dem["month_idx"].between(0, len(horizon) - 1)]
