@@ -47,11 +47,19 @@ class PortfolioModel:
         """``y_p = sum_t x[p, t]``."""
         return pulp.LpAffineExpression([(v, 1) for v in self._by_project.get(p, [])])
 
+    @property
+    def xvars(self) -> list[pulp.LpVariable]:
+        """The start variables in the order of ``options``' rows."""
+        return list(self.x.values())
+
     def __post_init__(self) -> None:
         by: dict[str, list[pulp.LpVariable]] = {}
-        for (p, _t), v in self.x.items():
+        starts: dict[str, list[tuple[int, pulp.LpVariable]]] = {}
+        for (p, t), v in self.x.items():
             by.setdefault(p, []).append(v)
+            starts.setdefault(p, []).append((t, v))
         self._by_project = by
+        self.starts_of = starts
 
 
 # --------------------------------------------------------------------------------------------
@@ -138,20 +146,25 @@ def add_capacity_constraints(
     cap = capacity_grid(portfolio, m.horizon, scenario)
     cap["m"] = np.tile(np.arange(T), len(cap) // T) if T else []
     cap = cap.set_index(["role", "m"])["fte"]
-    rows = m.options.merge(portfolio.demand, on="project_id")
+    opts = m.options.assign(opt=np.arange(len(m.options)))
+    rows = opts.merge(portfolio.demand, on="project_id")
     rows["m"] = rows["t"] + rows["month_offset"]
     rows = rows[(rows["m"] < T) & (rows["fte"] > 0)]
     # a role-month can only bind when the most it could carry exceeds capacity
     worst = rows.groupby(["role", "m", "project_id"])["fte"].max().groupby(["role", "m"]).sum()
     max_hire = portfolio.roles["max_hire_fte"].fillna(0.0) if scenario.allow_hiring else pd.Series()
-    for (r, mi), group in rows.groupby(["role", "m"], sort=True):
+    rows = rows.sort_values(["role", "m", "opt"], kind="stable")
+    xvars = np.array(m.xvars, dtype=object)
+    role_col, m_col = rows["role"].to_numpy(), rows["m"].to_numpy()
+    opt_col, fte_col = rows["opt"].to_numpy(), rows["fte"].to_numpy(dtype=float)
+    new_group = np.r_[True, (role_col[1:] != role_col[:-1]) | (m_col[1:] != m_col[:-1])]
+    bounds = [*np.flatnonzero(new_group), len(rows)]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        r, mi = role_col[a], int(m_col[a])
         limit = float(cap.get((r, mi), 0.0))
         if worst[(r, mi)] <= limit + 1e-9:
             continue
-        terms = [
-            (m.x[(p, t)], f)
-            for p, t, f in zip(group["project_id"], group["t"], group["fte"], strict=True)
-        ]
+        terms = list(zip(xvars[opt_col[a:b]], fte_col[a:b].tolist(), strict=True))
         upper = float(max_hire.get(r, 0.0)) if scenario.allow_hiring else 0.0
         if upper > 0:
             h = m.problem.add_variable(f"hire_{_safe(r)}_{mi}", lowBound=0, upBound=upper)
@@ -206,8 +219,8 @@ def add_dependency_constraints(m: PortfolioModel, portfolio: Portfolio) -> None:
         elif kind == "excludes":
             m.problem += (m.selected_expr(a) + m.selected_expr(b) <= 1, f"excludes_{i}")
         elif kind == "finish_to_start":
-            a_starts = sorted(t for (p, t) in m.x if p == a)
-            b_starts = sorted(t for (p, t) in m.x if p == b)
+            a_starts = sorted(t for t, _ in m.starts_of.get(a, []))
+            b_starts = sorted(t for t, _ in m.starts_of.get(b, []))
             db = int(d[b])
             for t in a_starts:
                 terms = [(m.x[(a, s)], 1) for s in a_starts if s <= t]

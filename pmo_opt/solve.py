@@ -61,6 +61,16 @@ class _HiGHS(pulp.HiGHS):
         super().__init__(*args, **kwargs)
         self.warm_start = warm_start
 
+    def actualSolve(self, lp):  # noqa: N802 - pulp's name
+        # pulp rebuilds and sorts the variable list on every lp.variables() call (three per
+        # solve); on large models that is seconds. The list cannot change during a solve.
+        variables = lp.variables()
+        lp.variables = lambda: variables
+        try:
+            return super().actualSolve(lp)
+        finally:
+            del lp.variables
+
     def callSolver(self, lp):  # noqa: N802 - pulp's name
         if self.warm_start:
             import highspy
