@@ -1,0 +1,190 @@
+"""`make bench`: timings at four portfolio sizes and the standard OR instances, written as CSV.
+
+    python benchmarks/run.py                       # everything (about 45 minutes on 2 cores)
+    python benchmarks/run.py --suite scale --sizes S M
+    python benchmarks/run.py --suite standard --engines highs cpsat auto
+
+Each scale case runs in its own process so that peak memory (``ru_maxrss``) is that case's alone.
+Results go to ``benchmarks/results/scale.csv`` and ``benchmarks/results/standard.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+#: size -> (time limit s, mip gap target) from issue 8's targets
+SCALE_TARGETS = {"S": (5, 1e-4), "M": (60, 0.005), "L": (120, 0.01), "XL": (300, 0.03)}
+
+
+def run_scale_case(size: str, seed: int, engine: str) -> dict:
+    """Generate, load, optimise and compare with rank-and-fill; one size, in this process."""
+    sys.path.insert(0, str(HERE))
+    from generate import generate_portfolio
+
+    from pmo_opt.baseline import rank_and_fill
+    from pmo_opt.check import check_plan
+    from pmo_opt.data import load_portfolio
+    from pmo_opt.optimise import optimise
+    from pmo_opt.scenario import Scenario
+
+    limit, gap = SCALE_TARGETS[size]
+    with tempfile.TemporaryDirectory() as tmp:
+        generate_portfolio(size, seed, tmp)
+        t0 = time.perf_counter()
+        portfolio = load_portfolio(tmp)
+        load_s = time.perf_counter() - t0
+    scenario = Scenario(name=f"bench-{size}", time_limit_s=limit, mip_gap=gap, solver=engine)
+    t0 = time.perf_counter()
+    plan = optimise(portfolio, scenario)
+    wall = time.perf_counter() - t0
+    base = rank_and_fill(portfolio, scenario)
+    violations = check_plan(portfolio, scenario, plan) if plan.has_solution else []
+    return {
+        "size": size,
+        "seed": seed,
+        "engine": engine,
+        "projects": len(portfolio.projects),
+        "roles": len(portfolio.role_names),
+        "months": len(plan.horizon),
+        "time_limit_s": limit,
+        "gap_target": gap,
+        "load_seconds": round(load_s, 2),
+        "build_seconds": round(plan.build_seconds, 2),
+        "solve_seconds": round(plan.solve_seconds, 2),
+        "wall_seconds": round(wall, 2),
+        "build_share": round(plan.build_seconds / wall, 3) if wall else None,
+        "status": plan.status,
+        "gap": None if plan.gap is None else round(plan.gap, 5),
+        "value": round(plan.total_value, 2),
+        "rank_and_fill_value": round(base.total_value, 2),
+        "gain_over_rank_and_fill": (
+            round(plan.total_value / base.total_value - 1, 4) if base.total_value else None
+        ),
+        "check_plan_violations": len(violations),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_standard(engines: list[str], limit_s: float) -> list[dict]:
+    """Petersen (7), Chu-Beasley 5x100 (30) and PSPLIB j30 (10) through the public interface."""
+    from pmo_opt.check import check_plan
+    from pmo_opt.data import load_portfolio
+    from pmo_opt.instances import (
+        KNAPSACK_DIR,
+        RCPSP_DIR,
+        mknap_to_portfolio,
+        rcpsp_to_portfolio,
+        read_orlib_mknap,
+        read_psplib_sm,
+        read_rcpsp_optimum,
+    )
+    from pmo_opt.optimise import optimise
+
+    rows = []
+    cases = []
+    for file in ("mknap1.txt", "mknapcb1.txt"):
+        for inst in read_orlib_mknap(KNAPSACK_DIR / file):
+            cases.append(("knapsack", inst.name, inst.best_known, mknap_to_portfolio, inst))
+    optima = read_rcpsp_optimum()
+    for path in sorted(RCPSP_DIR.glob("*.sm"), key=lambda p: int(p.stem.split("_")[1])):
+        inst = read_psplib_sm(path, optima.get(path.stem))
+        cases.append(("rcpsp", path.stem, optima.get(path.stem), rcpsp_to_portfolio, inst))
+    for family, name, known, convert, inst in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            scenario = convert(inst, tmp)
+            portfolio = load_portfolio(tmp)
+        for engine in engines:
+            sc = scenario.replace(solver=engine, time_limit_s=limit_s)
+            t0 = time.perf_counter()
+            plan = optimise(portfolio, sc)
+            wall = time.perf_counter() - t0
+            value = plan.objective if plan.has_solution else None
+            if known and value is not None:
+                off = (value - known) / known if family == "rcpsp" else (known - value) / known
+            else:
+                off = None
+            rows.append(
+                {
+                    "family": family,
+                    "instance": name,
+                    "engine": engine,
+                    "time_limit_s": limit_s,
+                    "status": plan.status,
+                    "objective": value,
+                    "best_known": known,
+                    "off_best_known": None if off is None else round(off, 6),
+                    "wall_seconds": round(wall, 2),
+                    "check_plan_violations": len(check_plan(portfolio, sc, plan))
+                    if plan.has_solution
+                    else None,
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def write(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"written: {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=["scale", "standard", "all"], default="all")
+    parser.add_argument("--sizes", nargs="+", default=list(SCALE_TARGETS))
+    parser.add_argument("--engines", nargs="+", default=["highs", "cpsat", "auto"])
+    parser.add_argument("--scale-engine", default="highs")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--limit", type=float, default=10.0, help="seconds per standard instance")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one scale case, JSON out
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_scale_case(args.one, args.seed, args.scale_engine)))
+        return 0
+    if args.suite in ("scale", "all"):
+        rows = []
+        for size in args.sizes:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    size,
+                    "--seed",
+                    str(args.seed),
+                    "--scale-engine",
+                    args.scale_engine,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if out.returncode:
+                print(out.stderr[-2000:], file=sys.stderr)
+                continue
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
+        if rows:
+            write(rows, RESULTS / "scale.csv")
+    if args.suite in ("standard", "all"):
+        write(run_standard(args.engines, args.limit), RESULTS / "standard.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
