@@ -96,8 +96,13 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     from .frontier import efficient_frontier
 
     portfolio = load_portfolio(args.portfolio)
-    table = efficient_frontier(portfolio, _scenario(args), points=args.points)
+    table = efficient_frontier(portfolio, _scenario(args), points=args.points, progress=True)
     print(table.to_string(index=False))
+    for label, mask in (("current budget", table["is_current"]), ("knee", table["knee"])):
+        for budget, value in zip(table.loc[mask, "budget"], table.loc[mask, "value"], strict=True):
+            print(f"{label}: budget {budget:,.0f} buys value {value:,.2f}")
+    top = table.iloc[-1]
+    print(f"no budget binds from {top['budget']:,.0f} (value {top['value']:,.2f})")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         table.to_csv(Path(args.out) / "frontier.csv", index=False)
@@ -108,7 +113,125 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .reports import run_reports
 
-    return run_reports(args.portfolio, args.scenario or [None], out=args.out)
+    return run_reports(
+        args.portfolio, args.scenario or [None], out=args.out, timeout_s=args.timeout
+    )
+
+
+def _write_tables(out: str | None, tables: dict[str, object]) -> None:
+    """Write each DataFrame as ``<name>.csv`` into ``out`` and say so."""
+    if not out:
+        return
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(folder / f"{name}.csv", index=False)
+    print(f"written: {', '.join(str(folder / f'{n}.csv') for n in tables)}")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .data import load_portfolio
+    from .explain import binding_constraints, diagnose_infeasibility, hiring_advice, why_not
+    from .optimise import optimise
+
+    portfolio = load_portfolio(args.portfolio)
+    scenario = _scenario(args)
+    plan = optimise(portfolio, scenario)
+    print(f"scenario {scenario.name}: {plan.status} - {plan.message}")
+    if plan.status == "infeasible":
+        diagnosis = diagnose_infeasibility(portfolio, scenario, plan)
+        for sentence in diagnosis.sentences:
+            print(f"  - {sentence}")
+        _write_tables(args.out, {"diagnosis": diagnosis.relaxations})
+        return EXIT_INFEASIBLE
+    if not plan.has_solution:
+        return EXIT_OTHER
+    table = why_not(
+        portfolio,
+        scenario,
+        plan,
+        projects=args.project or None,
+        max_projects=args.max_projects,
+        verify=not args.no_verify,
+        workers=args.workers,
+        progress=True,
+    )
+    print("why not:")
+    for sentence in table["sentence"]:
+        print(f"  - {sentence}")
+    binding = binding_constraints(portfolio, scenario, plan)
+    print("what the selected projects lean on:")
+    for p, g in binding.groupby("project_id", sort=True):
+        print(f"  - {p}: " + "; ".join(g["sentence"]))
+    advice = hiring_advice(portfolio, scenario, plan)
+    print("hiring:")
+    for sentence in advice.sentences:
+        print(f"  - {sentence}")
+    _write_tables(args.out, {"why_not": table, "binding": binding, "hiring": advice.runs})
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_scenarios, load_scenarios
+    from .data import load_portfolio
+    from .paths import SCENARIOS_DIR
+    from .scenario import parse_sets, with_overrides
+
+    portfolio = load_portfolio(args.portfolio)
+    paths = args.scenario or sorted(
+        SCENARIOS_DIR.glob("*.yaml"), key=lambda f: (f.stem != "baseline", f.name)
+    )
+    sets = parse_sets(args.set)
+    scenarios = {n: with_overrides(s, sets) for n, s in load_scenarios(paths).items()}
+    cmp = compare_scenarios(portfolio, scenarios, progress=True)
+    print(cmp.summary.to_string(index=False))
+    for name, p, change in zip(
+        cmp.changes["scenario"], cmp.changes["project_id"], cmp.changes["change"], strict=True
+    ):
+        label = portfolio.projects.at[p, "name"]
+        print(f"{name}: {p}{' ' + label if label != p else ''} {change}")
+    _write_tables(
+        args.out,
+        {
+            "compare_summary": cmp.summary,
+            "compare_changes": cmp.changes,
+            "compare_selection": cmp.selection,
+            "compare_spend": cmp.spend,
+            "compare_utilisation": cmp.utilisation,
+        },
+    )
+    return EXIT_OK
+
+
+def cmd_montecarlo(args: argparse.Namespace) -> int:
+    from .data import load_portfolio
+    from .uncertainty import monte_carlo
+
+    portfolio = load_portfolio(args.portfolio)
+    scenario = _scenario(args)
+    result = monte_carlo(
+        portfolio,
+        scenario,
+        draws=args.draws,
+        seed=scenario.seed if args.seed is None else args.seed,
+        spread=args.spread,
+        workers=args.workers,
+    )
+    s = result.summary()
+    print(
+        f"{s['draws']} draws, {s['with_plan']} with a plan ({s['optimal']} proven optimal); "
+        f"objective mean {s['mean']:,.2f}, 5%-95% {s['p05']:,.2f} to {s['p95']:,.2f}; "
+        f"{s['always']} projects in every draw, {s['never']} in none"
+    )
+    print(result.frequency[["name", "frequency", "base_selected"]].to_string())
+    _write_tables(
+        args.out,
+        {
+            "montecarlo_draws": result.draws,
+            "montecarlo_frequency": result.frequency.reset_index(),
+        },
+    )
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,6 +269,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scenario", action="append", help="scenario YAML; repeat for several")
     p.add_argument("--out", default=None, help="reports folder (default reports/)")
+    p.add_argument(
+        "--timeout", type=float, default=600, help="seconds a notebook cell may run (default 600)"
+    )
+    for name, func, help_ in (
+        ("explain", cmd_explain, "why projects are out, what would bring them in, hiring"),
+        ("compare", cmd_compare, "scenarios side by side; write compare_*.csv"),
+        ("montecarlo", cmd_montecarlo, "selection frequency under uncertain benefit and cost"),
+    ):
+        p = add(name, func, help_, f"{name} data/sample --out out/")
+        if name == "compare":
+            p.add_argument(
+                "--scenario",
+                action="append",
+                help="scenario YAML, the first is the baseline; repeat (default: data/scenarios/)",
+            )
+        else:
+            p.add_argument("--scenario", help="a scenario YAML file (data/scenarios/)")
+        p.add_argument(
+            "--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting"
+        )
+        p.add_argument("--out", help="folder for the output files")
+        if name == "explain":
+            p.add_argument("--project", action="append", help="explain this project; repeat")
+            p.add_argument(
+                "--max-projects", type=int, default=10, help="explain at most N (default 10)"
+            )
+            p.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+            p.add_argument(
+                "--no-verify", action="store_true", help="skip re-solving to check suggestions"
+            )
+        if name == "montecarlo":
+            p.add_argument("--draws", type=int, default=100, help="draws (default 100)")
+            p.add_argument("--seed", type=int, default=None, help="seed (default: scenario's)")
+            p.add_argument("--spread", type=float, default=None, help="+/- fraction (0.2)")
+            p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
     return parser
 
 

@@ -23,7 +23,8 @@ class Plan:
     Attributes
     ----------
     projects : index ``project_id``; ``name``, ``category``, ``status``, ``selected`` (bool),
-        ``start``/``finish`` (``YYYY-MM``, ``None`` when not selected), ``value``, ``cost``.
+        ``start``/``finish`` (``YYYY-MM``, ``None`` when not selected), ``value``, ``cost``,
+        ``risk``.
     hires : ``role``, ``month``, ``fte`` (only rows with fte > 0).
     load : ``role``, ``month``, ``demand_fte``, ``capacity_fte``, ``hired_fte``.
     spend : ``month``, ``project_spend``, ``hire_spend``, ``total``.
@@ -188,6 +189,7 @@ def make_plan(
             "finish": finish.reindex(pr.index),
             "value": (values if values is not None else pr["benefit"]).reindex(pr.index),
             "cost": cost,
+            "risk": pr["risk"],
         }
     )
     projects.index.name = "project_id"
