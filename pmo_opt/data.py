@@ -1,13 +1,35 @@
 """The portfolio: tables read from a CSV folder or an .xlsx workbook into typed DataFrames.
 
-Flow: :func:`read_tables` (raw text, nothing converted) -> ``validate.validate_tables`` (every
-problem at once) -> :func:`build_portfolio` (typed, indexed). :func:`load_portfolio` does all three.
+Flow: :func:`read_tables` (raw text, nothing converted, read problems recorded on each table)
+-> ``validate.validate_tables`` (every problem at once) -> :func:`build_portfolio` (typed,
+indexed). :func:`load_portfolio` does all three.
+
+Reading is forgiving about how spreadsheets save files and strict about meaning:
+
+- CSV: UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text"), else cp1252; separator ``,``,
+  ``;`` or tab, whichever splits the header into most columns. A ``;`` file comes from Excel in
+  much of Europe and uses decimal commas, so there ``1,5`` is 1.5 and ``1.234,5`` is 1234.5.
+  A lone dot is always a decimal point (``1.5``), whatever the separator.
+- Column and table names ignore case, surrounding spaces, and spaces or hyphens inside
+  (``Project ID`` is ``project_id``; ``Projects.CSV`` is the ``projects`` table).
+- Identifiers stay text: ``007`` stays ``007``. In a workbook, an id typed as the number 7 is
+  read as displayed: ``007`` when the cell's number format is ``000``, else ``7``. Store ids as
+  text in Excel (format the column as Text, or type ``'007``) to be safe.
+- Row numbers in messages are the spreadsheet's (header = row 1); blank rows are skipped but
+  still counted, so the numbers match what Excel shows.
+- Input files are only read, never written.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import datetime as dt
+import difflib
+import functools
 import io
+import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +39,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .months import normalise
+from .paths import resolve
 
 #: table -> (required columns, optional columns)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -52,20 +75,33 @@ REQUIRED_TABLES = ("projects", "demand", "capacity")
 STATUSES = ("proposed", "committed", "in_flight")
 DEPENDENCY_KINDS = ("requires", "finish_to_start", "excludes")
 DIRECTIONS = ("max", "min")
+#: columns holding identifiers: kept as text, and read from a numeric workbook cell as displayed
+ID_COLUMNS = frozenset({"project_id", "depends_on", "role", "criterion", "over", "category"})
 
 
 @dataclass
 class RawTable:
-    """One table as read: every cell is text ('' when empty); ``file`` names it in messages."""
+    """One table as read: every cell is text ('' when empty); ``file`` names it in messages.
+
+    ``rows`` holds the spreadsheet row of each frame row (blank rows are skipped but counted);
+    ``problems`` what went wrong while reading (validation reports them with its own);
+    ``usable`` is False when nothing could be read (an empty or broken file). A table whose
+    ``name`` is not in :data:`TABLES` is a stray file or sheet: kept only so that validation can
+    warn about it.
+    """
 
     name: str
     file: str
     frame: pd.DataFrame
     decimal_comma: bool = False
+    rows: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    usable: bool = True
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row of the frame's positional ``index`` (header is row 1)."""
-        return int(index) + 2
+        i = int(index)
+        return self.rows[i] if 0 <= i < len(self.rows) else i + 2
 
 
 @dataclass(frozen=True)
@@ -106,46 +142,184 @@ class Portfolio:
 # reading
 
 
-def _sniff_csv(text: str) -> tuple[str, bool]:
-    """Separator and whether numbers use a decimal comma (Excel in much of Europe)."""
-    first = text.splitlines()[0] if text.strip() else ""
-    sep = ";" if first.count(";") > first.count(",") else ","
-    if sep == ";":
-        return sep, True
-    try:
-        sep = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        pass
-    return sep, sep == ";"
+def table_key(name: str) -> str:
+    """``' Project ID '`` -> ``'project_id'``: how table and column names are matched."""
+    text = str(name).replace("\ufeff", "").replace("ï»¿", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")  # cannot fail; a few undefined cp1252 bytes come out as is
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator that splits the header into most cells (ties go to ``,``)."""
+    best, most = ",", 1
+    for line in lines[:1]:
+        for sep in (",", ";", "\t"):
+            try:
+                n = len(next(csv.reader([line], delimiter=sep)))
+            except (csv.Error, StopIteration):
+                continue
+            if n > most:
+                best, most = sep, n
+    return best
+
+
+def _frame(
+    name: str, file: str, records: list[tuple[int, list[str]]], decimal_comma: bool
+) -> RawTable:
+    """A :class:`RawTable` from ``(spreadsheet row, cells)`` records, the first being the header."""
+    problems: list[Problem] = []
+    records = [(r, cells) for r, cells in records if any(c.strip() for c in cells)]
+    if not records:
+        columns = ",".join(TABLES.get(name, ((), ()))[0]) or "column names"
+        return _unusable(
+            name, file, f"the file is empty; it needs at least a header row ({columns})"
+        )
+    header_row, header = records[0]
+    names = [table_key(h) for h in header]
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    for i, col in enumerate(names):
+        if not col:
+            if any(i < len(cells) and cells[i].strip() for _, cells in records[1:]):
+                problems.append(
+                    Problem(
+                        file,
+                        header_row,
+                        f"column {i + 1}",
+                        f"column {i + 1} has data but no header; it is ignored "
+                        "(give it a name or delete it)",
+                        "warning",
+                    )
+                )
+            continue
+        if col in seen:
+            problems.append(
+                Problem(
+                    file,
+                    header_row,
+                    col,
+                    f"column {col!r} appears twice (columns {seen[col] + 1} and {i + 1}); "
+                    "the second is ignored, delete one of them",
+                )
+            )
+            continue
+        seen[col] = i
+        keep.append(i)
+    width = len(header)
+    rows: list[int] = []
+    data: list[list[str]] = []
+    for r, cells in records[1:]:
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    file,
+                    r,
+                    None,
+                    f"the row has {len(cells)} cells but the header has {width} "
+                    f"(extra: {', '.join(repr(c) for c in extra[:3])}); quote values that "
+                    "contain the separator, or add a header for the extra column",
+                )
+            )
+        cells = [c.strip() for c in cells] + [""] * (width - len(cells))
+        rows.append(r)
+        data.append([cells[i] for i in keep])
+    frame = pd.DataFrame(data, columns=[names[i] for i in keep], dtype=str)
+    if not data:
+        frame = pd.DataFrame({names[i]: pd.Series([], dtype=str) for i in keep})
+    return RawTable(name, file, frame, decimal_comma, rows, problems)
 
 
 def _read_csv(path: Path, name: str) -> RawTable:
-    raw = path.read_bytes()
     label = path.name
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if not text.strip():
-        raise InputError(
-            [Problem(label, None, None, "the file is empty; it needs a header row and data")]
+    raw = path.read_bytes()
+    if not raw.strip():
+        header = ",".join(TABLES.get(name, ((), ()))[0])
+        return _unusable(
+            name,
+            label,
+            f"the file is empty ({len(raw)} bytes); write at least the header row "
+            f"({header}), or delete the file",
         )
-    sep, decimal_comma = _sniff_csv(text)
+    text = _decode(raw)
+    lines = text.splitlines()
+    # Excel's 'sep=;' first line names the separator; Excel does not show it as a row
+    hint = re.fullmatch(r"\s*sep=([,;\t|])\s*", lines[0]) if lines else None
+    if hint:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    sep = hint.group(1) if hint else _separator([ln for ln in lines if ln.strip()])
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise InputError([Problem(label, None, None, f"cannot be read as CSV: {exc}")]) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.str.strip())
-    return RawTable(name, label, frame, decimal_comma)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        records = [(i + 1, row) for i, row in enumerate(reader)]
+    except csv.Error as exc:
+        return _unusable(name, label, f"cannot be read as CSV ({exc}); save it again as CSV")
+    return _frame(name, label, records, decimal_comma=sep == ";")
+
+
+def _unusable(name: str, file: str, message: str) -> RawTable:
+    return RawTable(
+        name, file, pd.DataFrame(), problems=[Problem(file, None, None, message)], usable=False
+    )
+
+
+def _read_folder(folder: Path) -> dict[str, RawTable]:
+    tables: dict[str, RawTable] = {}
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    # exact names first, so that 'projects.csv' wins over 'Projects.csv'
+    files.sort(key=lambda p: (p.stem != table_key(p.stem), p.name))
+    for f in files:
+        name = table_key(f.stem)
+        if name in tables:
+            tables[name].problems.append(
+                Problem(
+                    tables[name].file,
+                    None,
+                    None,
+                    f"both {tables[name].file} and {f.name} hold table {name!r}; "
+                    f"{f.name} is ignored, delete one of them",
+                    "warning",
+                )
+            )
+        elif name in TABLES:
+            tables[name] = _read_csv(f, name)
+        else:
+            tables[name] = RawTable(name, f.name, pd.DataFrame(), usable=False)
+    return tables
+
+
+def _cell_text(value: object, number_format: str = "General", is_id: bool = False) -> str:
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.datetime | dt.date):  # a month typed into Excel becomes a date
+        return value.strftime("%Y-%m")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e16):
+            return repr(value)
+        text = str(int(value))
+        # an id shown with leading zeros (number format '000') is read as shown: 7 -> '007'
+        fmt = str(number_format or "")
+        if is_id and fmt and set(fmt) == {"0"} and value >= 0:
+            text = text.zfill(len(fmt))
+        return text
+    return str(value).strip()
 
 
 def _read_workbook(path: Path) -> dict[str, RawTable]:
@@ -165,113 +339,208 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
             ]
         )
     try:
-        book_values = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        book_formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+        book_values = openpyxl.load_workbook(path, data_only=True)
+        book_formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raise InputError(
-            [Problem(label, None, None, f"cannot be opened as a workbook: {exc}")]
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}); "
+                    "save it again from Excel as 'Excel Workbook (.xlsx)'",
+                )
+            ]
         ) from None
     tables: dict[str, RawTable] = {}
-    problems: list[Problem] = []
     for sheet in book_values.sheetnames:
-        name = sheet.strip().lower()
-        if name not in TABLES:
-            problems.append(
+        name = table_key(sheet)
+        file = f"{label}[{sheet}]"
+        if name in tables:
+            tables[name].problems.append(
                 Problem(
-                    f"{label}[{sheet}]",
+                    file,
                     None,
                     None,
-                    f"sheet {sheet!r} is not a portfolio table and is ignored "
-                    f"(known: {', '.join(TABLES)})",
+                    f"sheet {sheet!r} repeats table {name!r}; it is ignored, delete one of them",
                     "warning",
                 )
             )
             continue
-        values = list(book_values[sheet].iter_rows(values_only=True))
-        formulas = list(book_formulas[sheet].iter_rows(values_only=True))
-        file = f"{label}[{sheet}]"
-        if not values or all(v is None for v in values[0]):
-            problems.append(Problem(file, None, None, "the sheet is empty; it needs a header row"))
+        if name not in TABLES:
+            tables[name] = RawTable(name, file, pd.DataFrame(), usable=False)
             continue
-        header = [str(h).strip() if h is not None else "" for h in values[0]]
-        rows = []
-        for r, (vals, forms) in enumerate(zip(values[1:], formulas[1:], strict=False), start=2):
-            if all(v is None for v in vals) and all(f is None for f in forms):
-                continue
-            cells = []
-            for c, (v, f) in enumerate(zip(vals, forms, strict=False)):
-                if v is None and isinstance(f, str) and f.startswith("="):
-                    col = header[c] if c < len(header) else str(c + 1)
-                    problems.append(
-                        Problem(
-                            file,
-                            r,
-                            col,
-                            f"formula {f!r} has no saved value; open the workbook in Excel and "
-                            "save it (or paste values) so the result is stored",
-                        )
-                    )
-                cells.append(_cell_text(v))
-            rows.append(cells + [""] * (len(header) - len(cells)))
-        frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else None
-        if frame is None:
-            frame = pd.DataFrame(columns=header, dtype=str)
-        tables[name] = RawTable(name, file, frame, False)
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    for t in tables.values():
-        t.frame.attrs["warnings"] = [str(p) for p in problems]
+        values = book_values[sheet]
+        formulas = book_formulas[sheet]
+        if not hasattr(values, "iter_rows"):  # a chart sheet
+            continue
+        tables[name] = _read_sheet(name, file, values, formulas)
     return tables
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):  # a date typed into a month cell
-        return value.strftime("%Y-%m")
-    return str(value).strip()
+def _read_sheet(name: str, file: str, values, formulas) -> RawTable:
+    records: list[tuple[int, list[str]]] = []
+    unsaved: list[Problem] = []
+    header: list[str] | None = None
+    for vrow, frow in zip(values.iter_rows(), formulas.iter_rows(), strict=False):
+        r = vrow[0].row if vrow else 0
+        cells = []
+        for c, (v, f) in enumerate(zip(vrow, frow, strict=False)):
+            col = header[c] if header and c < len(header) else None
+            cells.append(_cell_text(v.value, v.number_format, col in ID_COLUMNS))
+            if v.value is None and f.data_type == "f":
+                formula = f.value if isinstance(f.value, str) else getattr(f.value, "text", "")
+                unsaved.append(
+                    Problem(
+                        file,
+                        r,
+                        col or f"column {c + 1}",
+                        f"formula {formula!r} has no saved value (the workbook was written by "
+                        "a program, not saved by Excel); open it in Excel and save it, or "
+                        "paste values, so the result is stored",
+                    )
+                )
+        if header is None and any(cells):
+            header = [table_key(h) for h in cells]
+        records.append((r, cells))
+    table = _frame(name, file, records, decimal_comma=False)
+    table.problems.extend(unsaved)
+    return table
 
 
 def read_tables(path: str | Path) -> dict[str, RawTable]:
-    """Read every table of a portfolio as text: a folder of ``<table>.csv`` or one ``.xlsx``."""
-    p = Path(path)
+    """Read every table of a portfolio as text: a folder of ``<table>.csv`` or one ``.xlsx``.
+
+    Problems with one table (an empty file, a ragged row, a formula without a saved value) are
+    recorded in its ``problems`` for validation to report with the rest; only a path that is
+    not a portfolio at all raises :class:`InputError` here. A CSV file or sheet whose name is not
+    a table is listed unread (``usable=False``), so that validation can warn about it.
+    """
+    p = resolve(path)
     if not p.exists():
         raise InputError([Problem(str(path), None, None, "no such file or folder")])
     if p.is_dir():
-        tables = {}
-        for name in TABLES:
-            f = p / f"{name}.csv"
-            if f.exists():
-                tables[name] = _read_csv(f, name)
-        return tables
+        return _read_folder(p)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_workbook(p)
+    hint = {
+        ".csv": f"give the folder that holds it ({p.parent}), not one table",
+        ".xls": "save it from Excel as 'Excel Workbook (.xlsx)'",
+    }.get(p.suffix.lower(), "give a folder of CSV files or an .xlsx workbook")
     raise InputError(
         [
             Problem(
                 p.name,
                 None,
                 None,
-                "a portfolio is a folder of CSV files or an .xlsx workbook; "
-                f"{p.suffix or 'this file'} is neither",
+                f"is not a portfolio (a folder of CSV files or an .xlsx workbook); {hint}",
             )
         ]
     )
 
 
 # --------------------------------------------------------------------------------------------
+# numbers (one parser for validation and typing, so they cannot disagree)
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_GROUPED = {
+    ",": re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+"),
+    ".": re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"),
+}
+
+
+def parse_number(
+    text: object, decimal_comma: bool = False, *, percent: bool = False, fraction: bool = False
+) -> float | None:
+    """Text -> a finite float, or ``None`` when it is not one ('' is ``None`` too).
+
+    Accepts ``1.5``, ``1,5``, ``1.234,5``, ``1,234.5``, ``1 234,5`` and ``1e3``. A single comma
+    is a decimal comma when ``decimal_comma`` or when it cannot be a thousands separator
+    (``1,5``); ``1,500`` reads as 1500 otherwise. ``percent`` also takes ``30%`` (0.3);
+    ``fraction`` also takes ``1/3`` (Saaty ratios).
+    """
+    s = str(text).strip()
+    if _PLAIN.fullmatch(s):  # the common case, fast
+        value = float(s)
+        return value if math.isfinite(value) else None
+    return _parse_number(s, decimal_comma, percent, fraction)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_number(s: str, decimal_comma: bool, percent: bool, fraction: bool) -> float | None:
+    for space in (" ", "\u00a0", "\u202f", "\u2009"):
+        s = s.replace(space, "")
+    s = s.replace("\u2212", "-")
+    if not s:
+        return None
+    if fraction and s.count("/") == 1:
+        top, bottom = (parse_number(x, decimal_comma) for x in s.split("/"))
+        if top is None or bottom is None or bottom == 0:
+            return None
+        return top / bottom
+    if percent and s.endswith("%"):
+        value = parse_number(s[:-1], decimal_comma)
+        return None if value is None else value / 100
+    if "," in s and "." in s:
+        decimal = "," if s.rindex(",") > s.rindex(".") else "."
+        thousands = "." if decimal == "," else ","
+        whole, _, rest = s.rpartition(decimal)
+        if not _GROUPED[thousands].fullmatch(whole) or thousands in rest:
+            return None
+        s = whole.replace(thousands, "") + "." + rest
+    elif "," in s:
+        if s.count(",") > 1 or (not decimal_comma and _GROUPED[","].fullmatch(s)):
+            if not _GROUPED[","].fullmatch(s):
+                return None
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif s.count(".") > 1:
+        if not _GROUPED["."].fullmatch(s):
+            return None
+        s = s.replace(".", "")
+    if not _NUMBER.fullmatch(s):
+        return None
+    value = float(s)
+    return value if math.isfinite(value) else None
+
+
+def to_number(series: pd.Series, decimal_comma: bool = False, **kinds: bool) -> pd.Series:
+    """Text -> float; '' and anything unreadable -> NaN (see :func:`parse_number`)."""
+    values = [parse_number(v, decimal_comma, **kinds) for v in series.tolist()]
+    return pd.Series([np.nan if v is None else v for v in values], index=series.index, dtype=float)
+
+
+def choice_text(series: pd.Series) -> pd.Series:
+    """``' In Flight '`` -> ``'in_flight'``: how status, kind and direction are matched."""
+    return series.astype(str).str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def suggest(value: str, known: list[str] | tuple[str, ...], fuzzy: bool = True) -> str | None:
+    """The known name a misspelt ``value`` most likely meant, or ``None``.
+
+    Case, spaces and leading zeros are tried first (``p01`` -> ``P01``, ``7`` -> ``007``); with
+    ``fuzzy`` also close spellings (``Data Engineeer`` -> ``Data Engineer``). Ids such as
+    ``P09`` are close to every other id, so callers pass ``fuzzy=False`` for them.
+    """
+
+    def plain(text: str) -> str:
+        return re.sub(r"(?<!\d)0+(?=\d)", "", re.sub(r"\s+", " ", str(text).strip().lower()))
+
+    text = str(value).strip()
+    same = [k for k in known if plain(k) == plain(text) and k != text]
+    if same:
+        return same[0]
+    if not fuzzy:
+        return None
+    close = difflib.get_close_matches(text, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+# --------------------------------------------------------------------------------------------
 # typing (after validation: conversions here cannot fail on validated input)
-
-
-def to_number(series: pd.Series, decimal_comma: bool = False) -> pd.Series:
-    """Text -> float; '' -> NaN; ``1.234,5`` style when ``decimal_comma``."""
-    s = series.astype(str).str.strip().str.replace("\u00a0", "", regex=False)
-    if decimal_comma:
-        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    s = s.str.replace(" ", "", regex=False)
-    return pd.to_numeric(s.replace("", np.nan), errors="coerce").astype(float)
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -279,23 +548,37 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def _month_or_none(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: normalise(v) if str(v).strip() else None).astype(object)
+    # built as object: pandas 3's str dtype would turn None into NaN
+    values = [normalise(v) if str(v).strip() else None for v in series]
+    return pd.Series(values, index=series.index, dtype=object)
 
 
 def _col(raw: RawTable | None, column: str, default: str = "") -> pd.Series:
-    if raw is None:
+    if raw is None or not raw.usable:
         return pd.Series([], dtype=str)
     if column in raw.frame.columns:
         return raw.frame[column]
     return pd.Series([default] * len(raw.frame), index=raw.frame.index, dtype=str)
 
 
-def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
-    """Typed :class:`Portfolio` from validated raw tables."""
+def build_portfolio(
+    tables: dict[str, RawTable], source: str = "", warnings: list[str] | tuple[str, ...] = ()
+) -> Portfolio:
+    """Typed :class:`Portfolio` from validated raw tables (see ``validate.validate_tables``).
 
-    def num(name: str, column: str) -> pd.Series:
+    Parameters
+    ----------
+    tables
+        From :func:`read_tables`, with no validation errors.
+    source
+        Where they came from, kept in ``Portfolio.source``.
+    warnings
+        Validation warnings, kept in ``Portfolio.warnings``.
+    """
+
+    def num(name: str, column: str, **kinds: bool) -> pd.Series:
         raw = tables.get(name)
-        return to_number(_col(raw, column), raw.decimal_comma if raw else False)
+        return to_number(_col(raw, column), raw.decimal_comma if raw else False, **kinds)
 
     pr = tables["projects"]
     projects = pd.DataFrame(
@@ -303,10 +586,10 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
             "project_id": _text(_col(pr, "project_id")),
             "name": _text(_col(pr, "name")),
             "category": _text(_col(pr, "category")).replace("", "Uncategorised"),
-            "status": _text(_col(pr, "status")).str.lower().replace("", "proposed"),
+            "status": choice_text(_col(pr, "status")).replace("", "proposed"),
             "earliest_start": _month_or_none(_col(pr, "earliest_start")),
             "deadline": _month_or_none(_col(pr, "deadline")),
-            "duration": num("projects", "duration").astype(int),
+            "duration": num("projects", "duration").round().astype(int),
             "cost": num("projects", "cost"),
             "benefit": num("projects", "benefit").fillna(0.0),
             "risk": num("projects", "risk").fillna(0.0),
@@ -326,7 +609,7 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
         {
             "project_id": _text(_col(dm, "project_id")),
             "role": _text(_col(dm, "role")),
-            "month_offset": num("demand", "month_offset"),
+            "month_offset": num("demand", "month_offset").round(),
             "fte": num("demand", "fte"),
         }
     )
@@ -336,6 +619,7 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
     flat = flat.explode("month_offset")
     demand = pd.concat([demand[demand["month_offset"].notna()], flat], ignore_index=True)
     demand["month_offset"] = demand["month_offset"].astype(int)
+    demand["fte"] = demand["fte"].astype(float)
     demand = (
         demand.groupby(["project_id", "role", "month_offset"], as_index=False, sort=True)["fte"]
         .sum()
@@ -362,17 +646,15 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
     ).set_index("role")
 
     bd = tables.get("budget")
-    budget = pd.DataFrame(
-        {"period": _text(_col(bd, "period")), "amount": num("budget", "amount")}
-    )
-    budget["period"] = budget["period"].map(_normalise_period)
+    budget = pd.DataFrame({"period": _text(_col(bd, "period")), "amount": num("budget", "amount")})
+    budget["period"] = budget["period"].map(_normalise_period).astype(str)
 
     dp = tables.get("dependencies")
     dependencies = pd.DataFrame(
         {
             "project_id": _text(_col(dp, "project_id")),
             "depends_on": _text(_col(dp, "depends_on")),
-            "kind": _text(_col(dp, "kind")).str.lower().replace("", "requires"),
+            "kind": choice_text(_col(dp, "kind")).replace("", "requires"),
         }
     )
 
@@ -381,7 +663,7 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
         {
             "criterion": _text(_col(cr, "criterion")),
             "weight": num("criteria", "weight"),
-            "direction": _text(_col(cr, "direction")).str.lower().replace("", "max"),
+            "direction": choice_text(_col(cr, "direction")).replace("", "max"),
         }
     ).set_index("criterion")
 
@@ -399,7 +681,7 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
         {
             "criterion": _text(_col(pw, "criterion")),
             "over": _text(_col(pw, "over")),
-            "ratio": num("pairwise", "ratio"),
+            "ratio": num("pairwise", "ratio", fraction=True),
         }
     )
 
@@ -407,14 +689,11 @@ def build_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
     categories = pd.DataFrame(
         {
             "category": _text(_col(ct, "category")),
-            "min_share": num("categories", "min_share"),
-            "max_share": num("categories", "max_share"),
+            "min_share": num("categories", "min_share", percent=True),
+            "max_share": num("categories", "max_share", percent=True),
         }
     ).set_index("category")
 
-    warnings: list[str] = []
-    for t in tables.values():
-        warnings.extend(t.frame.attrs.get("warnings", []))
     return Portfolio(
         projects=projects,
         demand=demand,
@@ -435,10 +714,10 @@ def _normalise_period(period: str) -> str:
     text = str(period).strip()
     if text.lower() == "total":
         return "total"
-    if len(text) == 7 and text[4] in "-" and text[5] in "Qq":
-        return text.upper()
-    if len(text) == 4:
-        return text
+    if re.fullmatch(r"\d{4}", text):
+        return f"{int(text):04d}"
+    if re.fullmatch(r"\d{4}-[Qq][1-4]", text):
+        return f"{int(text[:4]):04d}-Q{text[-1]}"
     return normalise(text)
 
 
@@ -448,20 +727,23 @@ def load_portfolio(path: str | Path) -> Portfolio:
     Parameters
     ----------
     path
-        A folder of ``<table>.csv`` files or an ``.xlsx`` workbook with a sheet per table.
+        A folder of ``<table>.csv`` files or an ``.xlsx`` workbook with a sheet per table
+        (a relative path is also tried against the project root).
 
     Returns
     -------
     Portfolio
         Typed tables; ``warnings`` holds what was accepted but looked odd (unknown columns).
+
+    Raises
+    ------
+    InputError
+        With every problem found in every table (errors and warnings), when any is an error.
     """
     from .validate import validate_tables  # validate imports this module's table spec
 
     tables = read_tables(path)
     problems = validate_tables(tables)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    for p in problems:
-        tables[next(iter(tables))].frame.attrs.setdefault("warnings", []).append(str(p))
-    return build_portfolio(tables, source=str(path))
+    return build_portfolio(tables, source=str(path), warnings=[str(p) for p in problems])

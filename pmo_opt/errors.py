@@ -40,7 +40,9 @@ class InputError(PmoError):
             problems = [problems]
         self.problems = list(problems)
         errors = [p for p in self.problems if getattr(p, "severity", "error") == "error"]
-        head = f"{len(errors)} problem(s) in the input:"
+        warnings = len(self.problems) - len(errors)
+        head = f"{len(errors)} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
+        head += " in the input:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
 
