@@ -24,10 +24,6 @@ from .data import Portfolio
 from .plan import capacity_grid, spend_profile
 from .scenario import Scenario
 
-TIE_BREAK = (
-    1e-6  # total weight of the "earlier is better" tie-break, relative to the objective scale
-)
-
 
 @dataclass
 class PortfolioModel:
@@ -268,7 +264,12 @@ def set_objective(
     values: pd.Series,
     hire_cost: pd.Series,
 ) -> None:
-    """max sum value_p x[p, t] (or benefit minus delay cost), or min makespan; tie-break: earlier."""
+    """max sum value_p x[p, t] (or benefit minus delay cost), or min makespan.
+
+    No tie-break term: one would make the solver prove the best timing among equal plans, which
+    costs far more than it is worth; ``compact.left_shift`` starts work early afterwards, and
+    ``optimise`` trims hires to what the final plan needs.
+    """
     pr = portfolio.projects
     opts = m.options
     T = max(len(m.horizon), 1)
@@ -290,10 +291,7 @@ def set_objective(
             terms = [(m.x[(p, t)], float(t + d)) for t in group["t"]]
             terms.append((m.makespan, -1.0))
             m.problem += (pulp.LpAffineExpression(terms) <= 0, f"makespan_{p}")
-        eps = TIE_BREAK / (len(opts) + 1)
-        terms = [(m.makespan, 1.0)] + [
-            (m.x[(p, t)], eps * t) for p, t in zip(opts["project_id"], opts["t"], strict=True)
-        ]
+        terms = [(m.makespan, 1.0)]
         m.problem.setObjective(pulp.LpAffineExpression(terms))
         return
     m.problem.sense = pulp.LpMaximize
@@ -308,17 +306,9 @@ def set_objective(
             opts["project_id"].map(pr["benefit"])
             - opts["project_id"].map(pr["cost_of_delay"]) * delay
         )
-    scale = max(float(np.abs(gain).max()) if len(gain) else 1.0, 1e-9)
-    eps = TIE_BREAK * scale / (len(opts) * T + 1)
-    coef = gain - eps * opts["t"]
     terms = [
-        (m.x[(p, t)], float(c)) for p, t, c in zip(opts["project_id"], opts["t"], coef, strict=True)
+        (m.x[(p, t)], float(c)) for p, t, c in zip(opts["project_id"], opts["t"], gain, strict=True)
     ]
-    if m.hire:
-        money = max(float(hire_cost.max()) if len(hire_cost) else 1.0, 1e-9)
-        terms += [
-            (h, -eps * float(hire_cost.get(r, 0.0)) / money - eps) for (r, _), h in m.hire.items()
-        ]
     m.problem.setObjective(pulp.LpAffineExpression(terms))
 
 

@@ -98,6 +98,8 @@ def optimise(
     )
     if starts:
         starts = left_shift(portfolio, horizon, model.windows, starts, hires, scenario)
+    if hires is not None and len(hires):
+        hires = needed_hires(portfolio, scenario, horizon, starts)
     plan = make_plan(
         portfolio,
         scenario,
@@ -115,6 +117,16 @@ def optimise(
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
     return _replace(plan, objective=objective)
+
+
+def needed_hires(
+    portfolio: Portfolio, scenario: Scenario, horizon: list[str], starts: dict[str, str]
+) -> pd.DataFrame:
+    """The least hiring the plan needs: demand above capacity per role-month (never more than
+    the solver hired, since the solver's plan had capacity + hires >= demand)."""
+    load = make_plan(portfolio, scenario, horizon, starts, status="feasible").load
+    short = (load["demand_fte"] - load["capacity_fte"]).clip(lower=0.0)
+    return load.assign(fte=short.round(9))[short > 1e-9][["role", "month", "fte"]]
 
 
 def _list_schedule(portfolio: Portfolio, scenario: Scenario) -> Plan | None:
