@@ -38,10 +38,14 @@ class PortfolioModel:
     makespan: pulp.LpVariable | None = None
     values: pd.Series | None = None
     empty_mandatory: list[str] = field(default_factory=list)
+    y: dict[str, pulp.LpVariable] = field(default_factory=dict)
 
     def selected_expr(self, p: str) -> pulp.LpAffineExpression:
-        """``y_p = sum_t x[p, t]``."""
-        return pulp.LpAffineExpression([(v, 1) for v in self._by_project.get(p, [])])
+        """ "p is selected": ``y_p`` for an optional project, 1 for mandatory work, 0 when p has
+        no start option."""
+        if p in self.y:
+            return pulp.LpAffineExpression([(self.y[p], 1)])
+        return pulp.LpAffineExpression(constant=1 if self._by_project.get(p) else 0)
 
     @property
     def xvars(self) -> list[pulp.LpVariable]:
@@ -122,16 +126,21 @@ def start_options(windows: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_start_variables(m: PortfolioModel) -> None:
-    """x[p, t] in {0, 1} for every allowed start; sum_t x[p, t] <= 1 (= 1 when mandatory)."""
+    """sum_t x[p, t] = y_p with y_p in {0, 1} (optional p), = 1 (mandatory p).
+
+    The explicit selection binary lets HiGHS branch on "which projects" before "when": with
+    yearly budget rows the LP otherwise splits starts across years and the bound stalls.
+    """
     for p, row in m.windows.iterrows():
-        y = m.selected_expr(p)
+        starts = pulp.LpAffineExpression([(v, 1) for v in m._by_project.get(p, [])])
         if row["mandatory"]:
             if row["hi"] >= row["lo"]:
-                m.problem += (y == 1, f"mandatory_{p}")
+                m.problem += (starts == 1, f"mandatory_{p}")
             else:
                 m.empty_mandatory.append(p)
-        elif row["hi"] > row["lo"]:
-            m.problem += (y <= 1, f"once_{p}")
+        elif row["hi"] >= row["lo"]:
+            m.y[p] = m.problem.add_variable(f"y_{_safe(p)}", 0, 1, pulp.LpBinary)
+            m.problem += (starts - m.y[p] == 0, f"select_{_safe(p)}")
 
 
 def add_capacity_constraints(
@@ -236,12 +245,13 @@ def add_category_constraints(m: PortfolioModel, portfolio: Portfolio) -> None:
         for share, sense in ((row["min_share"], 1), (row["max_share"], -1)):
             if pd.isna(share):
                 continue
-            terms = []
+            row = pulp.LpAffineExpression()
             for p in m.windows.index:
                 coef = sense * (cost.get(p, 0.0) * ((cat[p] == c) - share))
-                terms += [(v, coef) for v in m._by_project.get(p, []) if coef]
+                if coef:
+                    row += m.selected_expr(p) * float(coef)
             name = "min" if sense == 1 else "max"
-            m.problem += (pulp.LpAffineExpression(terms) >= 0, f"category_{name}_{_safe(c)}")
+            m.problem += (row >= 0, f"category_{name}_{_safe(c)}")
 
 
 def add_risk_constraint(m: PortfolioModel, portfolio: Portfolio, scenario: Scenario) -> None:
@@ -249,12 +259,10 @@ def add_risk_constraint(m: PortfolioModel, portfolio: Portfolio, scenario: Scena
     if scenario.max_avg_risk is None:
         return
     risk = portfolio.projects["risk"]
-    terms = [
-        (v, float(risk[p] - scenario.max_avg_risk))
-        for p in m.windows.index
-        for v in m._by_project.get(p, [])
-    ]
-    m.problem += (pulp.LpAffineExpression(terms) <= 0, "average_risk")
+    row = pulp.LpAffineExpression()
+    for p in m.windows.index:
+        row += m.selected_expr(p) * float(risk[p] - scenario.max_avg_risk)
+    m.problem += (row <= 0, "average_risk")
 
 
 def set_objective(
@@ -295,20 +303,24 @@ def set_objective(
         m.problem.setObjective(pulp.LpAffineExpression(terms))
         return
     m.problem.sense = pulp.LpMaximize
-    if scenario.objective == "value":
-        gain = opts["project_id"].map(values).astype(float)
-    elif scenario.objective == "benefit":
-        gain = opts["project_id"].map(pr["benefit"]).astype(float)
-    else:  # value_minus_delay
-        earliest = m.windows["lo"]
-        delay = opts["t"] - opts["project_id"].map(earliest)
-        gain = (
-            opts["project_id"].map(pr["benefit"])
-            - opts["project_id"].map(pr["cost_of_delay"]) * delay
+    gain = values if scenario.objective == "value" else pr["benefit"]
+    gain = gain.reindex(pr.index).fillna(0.0).astype(float)
+    per_start = pd.Series(0.0, index=opts.index)
+    if scenario.objective == "value_minus_delay":
+        h0 = months.to_ordinal(m.horizon[0])
+        earliest = pr["earliest_start"].map(
+            lambda mo: max(months.to_ordinal(mo) - h0, 0) if isinstance(mo, str) else 0
         )
+        delay = opts["t"] - opts["project_id"].map(earliest)
+        per_start = -opts["project_id"].map(pr["cost_of_delay"]).astype(float) * delay
+    # a selected project's gain sits on y_p; mandatory work (no y) carries it on its starts
+    on_start = opts["project_id"].map(lambda p: 0.0 if p in m.y else gain[p]) + per_start
     terms = [
-        (m.x[(p, t)], float(c)) for p, t, c in zip(opts["project_id"], opts["t"], gain, strict=True)
+        (m.x[(p, t)], float(c))
+        for p, t, c in zip(opts["project_id"], opts["t"], on_start, strict=True)
+        if c
     ]
+    terms += [(y, float(gain[p])) for p, y in m.y.items() if gain[p]]
     m.problem.setObjective(pulp.LpAffineExpression(terms))
 
 
