@@ -17,6 +17,9 @@ EPILOG = """examples:
   pmo-opt plan data/sample.xlsx --set budget_scale=0.8 --set time_limit_s=10 --out out/
   pmo-opt rank data/sample --out out/
   pmo-opt frontier data/sample --out out/
+  pmo-opt explain data/sample --out out/
+  pmo-opt compare data/sample --out out/
+  pmo-opt montecarlo data/sample --set seed=1 --out out/
   pmo-opt report data/sample --scenario data/scenarios/baseline.yaml --out reports/
 """
 

@@ -155,6 +155,8 @@ def add_capacity_constraints(
     rows = opts.merge(portfolio.demand, on="project_id")
     rows["m"] = rows["t"] + rows["month_offset"]
     rows = rows[(rows["m"] < T) & (rows["fte"] > 0)]
+    if rows.empty:
+        return  # nothing can start, or nothing needs anyone
     # a role-month can only bind when the most it could carry exceeds capacity
     worst = rows.groupby(["role", "m", "project_id"])["fte"].max().groupby(["role", "m"]).sum()
     max_hire = portfolio.roles["max_hire_fte"].fillna(0.0) if scenario.allow_hiring else pd.Series()

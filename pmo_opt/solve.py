@@ -54,6 +54,18 @@ def quiet_native_output(enabled: bool = True):
             os.close(fd)
 
 
+_THREADS_IN_PROCESS: list[int | None] = []
+
+
+def _highs_threads(wanted: int | None) -> int | None:
+    """HiGHS fixes its thread pool at the first solve of a process; a later solve asking for
+    another count silently finds nothing. So the first request wins for the whole process
+    (parallel sweeps use fresh worker processes to get one thread each)."""
+    if not _THREADS_IN_PROCESS:
+        _THREADS_IN_PROCESS.append(wanted)
+    return _THREADS_IN_PROCESS[0]
+
+
 class _HiGHS(pulp.HiGHS):
     """pulp's in-process HiGHS, plus a MIP start from the variables' current values."""
 
@@ -101,8 +113,9 @@ def solve_problem(
     """
     name = "cbc" if scenario.solver == "cbc" else "highs"
     kwargs = {"timeLimit": scenario.time_limit_s, "gapRel": scenario.mip_gap, "msg": msg}
-    if scenario.threads:
-        kwargs["threads"] = scenario.threads
+    threads = _highs_threads(scenario.threads) if name == "highs" else scenario.threads
+    if threads:
+        kwargs["threads"] = threads
     if name == "highs":
         solver = _HiGHS(warm_start=warm_start, **kwargs)
     else:
