@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
 ]
 ARTIFACTS = paths.ROOT / "test-artifacts" / "browser"
-BUDGET_SCALE = "0.5"  # the fixture portfolio drops about half its projects at this budget
+BUDGET_SCALE = "0.8"  # the 20% cut: committed work still fits
 TIMEOUT_MS = 60_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]

@@ -149,11 +149,12 @@ def test_capacity_scale_selects_fewer(panel):
 
 
 def test_force_out_removes_a_project(panel):
-    assert "P1" in solve(panel).selected
-    plan = solve(panel, force_out=("P1",))
-    assert plan.scenario.force_out == ("P1",)
-    assert "P1" not in plan.selected
-    assert panel.changes["left"] == ["P1"]
+    # the five projects tie on priority score, so take one the first solve actually chose
+    chosen = solve(panel).selected[0]
+    plan = solve(panel, force_out=(chosen,))
+    assert plan.scenario.force_out == (chosen,)
+    assert chosen not in plan.selected
+    assert chosen in panel.changes["left"]
 
 
 def test_force_in_takes_a_project_the_budget_would_drop(panel):
