@@ -67,10 +67,11 @@ def optimise(
     horizon = resolve_horizon(portfolio, scenario)
     values = project_values(portfolio, scenario)
     latest_finish = None
-    if scenario.objective == "makespan" and warm_start is None:
-        # a list schedule gives a plan to start from and a makespan no optimum exceeds
+    if warm_start is None:
+        # rank-and-fill's plan is the solver's first incumbent, so a time-limited plan is never
+        # worse than the priority-list rule; under makespan its makespan also bounds every finish
         warm_start = _list_schedule(portfolio, scenario)
-        if warm_start is not None:
+        if warm_start is not None and scenario.objective == "makespan":
             latest_finish = int(round(warm_start.objective))
     t0 = time.perf_counter()
     model = build_model(portfolio, scenario, horizon, values, latest_finish)
@@ -182,6 +183,9 @@ def _set_start(model: PortfolioModel, plan: Plan) -> None:
     chosen = {(p, index.get(s)) for p, s in plan.starts.items() if s is not None}
     for key, v in model.x.items():
         v.setInitialValue(1 if key in chosen else 0)
+    selected = {p for p, _ in chosen}
+    for p, y in model.y.items():
+        y.setInitialValue(1 if p in selected else 0)
     hired = {
         (r, index.get(m)): f
         for r, m, f in plan.hires[["role", "month", "fte"]].itertuples(index=False)
@@ -189,7 +193,9 @@ def _set_start(model: PortfolioModel, plan: Plan) -> None:
     for key, h in model.hire.items():
         h.setInitialValue(hired.get(key, 0.0))
     if model.makespan is not None:
-        model.makespan.setInitialValue(float(len(model.horizon)))
+        durations = model.windows["duration"]
+        finishes = [t + int(durations[p]) for p, t in chosen if t is not None]
+        model.makespan.setInitialValue(float(max(finishes, default=0)))
 
 
 def plan_report_text(portfolio: Portfolio, plan: Plan) -> str:
