@@ -117,7 +117,36 @@ def optimise(
         message=result.message,
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
-    return _replace(plan, objective=objective)
+    plan = _replace(plan, objective=objective)
+    if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
+        # the solver stopped early: never hand back less than the plan it started from
+        start_obj = objective_of(warm_start, portfolio, scenario)
+        worse = (
+            objective is None
+            or (scenario.objective == "makespan" and start_obj < objective - 1e-9)
+            or (scenario.objective != "makespan" and start_obj > objective + 1e-9)
+        )
+        if worse:
+            plan = _replace(
+                warm_start,
+                status="feasible",
+                objective=start_obj,
+                bound=result.bound,
+                gap=_gap(start_obj, result.bound),
+                solver=result.solver,
+                build_seconds=build_seconds,
+                solve_seconds=result.seconds,
+                message=f"{result.message}; the solver's best was not better than the "
+                "rank-and-fill plan it started from, so that plan is returned",
+            )
+    return plan
+
+
+def _gap(objective: float, bound: float | None) -> float | None:
+    """Relative gap between a plan's objective and a proven bound (None when no bound)."""
+    if bound is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), 1e-9)
 
 
 def needed_hires(

@@ -138,7 +138,22 @@ def solve_problem(
     except pulp.PulpSolverError as exc:
         raise SolverError(f"{name} failed: {exc}", solver=name) from None
     seconds = time.perf_counter() - start
+    if warm_start and name == "highs" and not _values_match_solver(problem):
+        # HiGHS 1.16 can map a MIP start wrongly through presolve and hand back the start's
+        # values with another plan's objective; never trust that: solve again without a start
+        return solve_problem(problem, scenario, warm_start=False, msg=msg)
     return _read_outcome(problem, name, seconds, scenario)
+
+
+def _values_match_solver(problem: pulp.LpProblem) -> bool:
+    """The objective of the values HiGHS returned equals the objective HiGHS reports."""
+    if problem.sol_status not in (1, 2) or problem.solverModel is None:
+        return True
+    reported = problem.solverModel.getInfo().objective_function_value
+    if problem.sense == pulp.LpMaximize:
+        reported = -reported
+    ours = pulp.value(problem.objective) or 0.0
+    return abs(ours - reported) <= 1e-6 * max(1.0, abs(reported))
 
 
 def _read_outcome(
