@@ -51,6 +51,11 @@ rounded to nearest; the plan's ``objective`` is always re-evaluated unscaled fro
 Determinism: with more than one worker CP-SAT's parallel portfolio depends on thread timing, so
 ``interleave_search`` is on: the workers' chunks are scheduled in a fixed order, the same input
 and seed give the same plan (short of the wall-clock limit cutting a different chunk).
+
+Warm start: every decision of ``warm_start`` is a hint; without one, the rank-and-fill plan
+(when it breaks no rule, the MILP path's own first incumbent) is, and under ``makespan`` its
+makespan also caps every window. ``solver="auto"`` (:func:`optimise_auto`) runs this engine
+and the MILP side by side and keeps the better plan.
 """
 
 from __future__ import annotations

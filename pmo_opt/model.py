@@ -289,11 +289,13 @@ def set_objective(
         lower = float((mandatory["lo"] + mandatory["duration"]).max()) if len(mandatory) else 0.0
         m.makespan = m.problem.add_variable("makespan", lowBound=lower, upBound=T)
         m.problem.sense = pulp.LpMinimize
-        has_successor = set(
-            portfolio.dependencies.loc[
-                portfolio.dependencies["kind"] == "finish_to_start", "depends_on"
-            ]
-        )
+        # a project with a scheduled successor never finishes last (successors forced out
+        # do not count: they are not scheduled)
+        deps = portfolio.dependencies
+        fs = deps[
+            (deps["kind"] == "finish_to_start") & ~deps["project_id"].isin(scenario.force_out)
+        ]
+        has_successor = set(fs["depends_on"])
         for p, group in opts.groupby("project_id", sort=True):
             if p in has_successor:
                 continue  # a successor finishes later
