@@ -29,7 +29,7 @@ import pytest
 from pmo_opt import paths
 
 #: the notebook opened; switch to paths.NOTEBOOKS_DIR / "03-select-portfolio.ipynb" once it exists
-NOTEBOOK = Path(__file__).parent / "browser_fixture" / "select-portfolio.ipynb"
+NOTEBOOK = paths.NOTEBOOKS_DIR / "03-select-portfolio.ipynb"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -44,9 +44,9 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = paths.ROOT / "test-artifacts" / "browser"
 BUDGET_SCALE = "0.8"  # the 20% cut: committed work still fits
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 240_000  # Solve is handled once the notebook's frontier and why-not cells are done
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def _chromium_or_skip() -> str:
