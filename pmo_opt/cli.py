@@ -20,6 +20,7 @@ EPILOG = """examples:
   pmo-opt explain data/sample --out out/
   pmo-opt compare data/sample --out out/
   pmo-opt montecarlo data/sample --set seed=1 --out out/
+  pmo-opt montecarlo data/sample --scheduler tcp://10.0.0.5:8786 --out out/
   pmo-opt report data/sample --scenario data/scenarios/baseline.yaml --out reports/
 """
 
@@ -99,7 +100,14 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     from .frontier import efficient_frontier
 
     portfolio = load_portfolio(args.portfolio)
-    table = efficient_frontier(portfolio, _scenario(args), points=args.points, progress=True)
+    table = efficient_frontier(
+        portfolio,
+        _scenario(args),
+        points=args.points,
+        progress=True,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
     print(table.to_string(index=False))
     for label, mask in (("current budget", table["is_current"]), ("knee", table["knee"])):
         for budget, value in zip(table.loc[mask, "budget"], table.loc[mask, "value"], strict=True):
@@ -158,6 +166,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         verify=not args.no_verify,
         workers=args.workers,
         progress=True,
+        scheduler=args.scheduler,
     )
     print("why not:")
     for sentence in table["sentence"]:
@@ -186,7 +195,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     sets = parse_sets(args.set)
     scenarios = {n: with_overrides(s, sets) for n, s in load_scenarios(paths).items()}
-    cmp = compare_scenarios(portfolio, scenarios, progress=True)
+    cmp = compare_scenarios(
+        portfolio, scenarios, progress=True, workers=args.workers, scheduler=args.scheduler
+    )
     print(cmp.summary.to_string(index=False))
     for name, p, change in zip(
         cmp.changes["scenario"], cmp.changes["project_id"], cmp.changes["change"], strict=True
@@ -219,6 +230,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         seed=scenario.seed if args.seed is None else args.seed,
         spread=args.spread,
         workers=args.workers,
+        scheduler=args.scheduler,
     )
     s = result.summary()
     print(
@@ -235,6 +247,16 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         },
     )
     return EXIT_OK
+
+
+def _add_scheduler(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; default: local processes "
+        "(or the scenario's scheduler setting)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -267,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="folder for the output files")
         if name == "frontier":
             p.add_argument("--points", type=int, default=11, help="budget levels (default 11)")
+            p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
+            _add_scheduler(p)
     p = add(
         "report", cmd_report, "run the notebooks into a dated report folder", "report data/sample"
     )
@@ -307,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--seed", type=int, default=None, help="seed (default: scenario's)")
             p.add_argument("--spread", type=float, default=None, help="+/- fraction (0.2)")
             p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
+        if name == "compare":
+            p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
+        _add_scheduler(p)
     return parser
 
 
@@ -317,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
+        if getattr(args, "scheduler", None) is not None:
+            from .sweep import check_scheduler
+
+            check_scheduler(args.scheduler)  # before any solve, not after the first one
         return int(args.func(args) or 0)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

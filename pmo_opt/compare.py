@@ -1,8 +1,10 @@
 """Scenarios side by side: which projects enter or leave, value, spend per period, utilisation.
 
 The first scenario is the baseline every other one is compared with. Each scenario is one solve
-of the engine (:func:`pmo_opt.optimise.optimise`); the tables are tidy (one row per scenario and
-project / period / role) so that notebooks can pivot or chart them.
+of the engine (:func:`pmo_opt.optimise.optimise`) with one solver thread, run as an independent
+task of a sweep (:mod:`pmo_opt.sweep`) on local processes or a Dask cluster, with the same
+results either way; the tables are tidy (one row per scenario and project / period / role) so that
+notebooks can pivot or chart them.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import pandas as pd
 from . import months
 from .data import Portfolio
 from .errors import InputError, Problem
-from .optimise import optimise
+from .optimise import check_decisions
 from .plan import Plan
 from .scenario import Scenario, load_scenario
+from .sweep import for_sweep, map_ordered, solve_task
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ def compare_scenarios(
     scenarios: Mapping[str, Scenario] | Sequence[Scenario],
     *,
     progress: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> ScenarioComparison:
     """Solve every scenario and compare each with the first (the baseline).
 
@@ -167,20 +172,35 @@ def compare_scenarios(
         is the baseline.
     progress
         Show a progress bar.
+    workers
+        Local processes to solve the scenarios on (``None`` = all cores); each solve uses one
+        solver thread, so the results are the same for any number.
+    scheduler
+        A Dask scheduler address (``tcp://10.0.0.5:8786``) to solve them on a cluster instead;
+        ``None`` = the first ``scheduler`` setting among the scenarios, ``""`` = local processes.
 
     Returns
     -------
     ScenarioComparison
-        See its attributes.
+        See its attributes; each plan was solved for its scenario with one solver thread
+        (:func:`pmo_opt.sweep.for_sweep`).
     """
-    from tqdm.auto import tqdm
-
     named = _named(scenarios)
     if not named:
         raise InputError([Problem("scenarios", None, None, "no scenarios to compare")])
-    plans: dict[str, Plan] = {}
-    for name, scenario in tqdm(named.items(), desc="scenarios", disable=not progress):
-        plans[name] = optimise(portfolio, scenario)
+    for scenario in named.values():
+        check_decisions(portfolio, scenario)  # here: an InputError from a worker loses its problems
+    if scheduler is None:
+        scheduler = next((s.scheduler for s in named.values() if s.scheduler), None)
+    solved = map_ordered(
+        solve_task,
+        [(portfolio, for_sweep(scenario)) for scenario in named.values()],
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        desc="scenarios",
+    )
+    plans: dict[str, Plan] = dict(zip(named, solved, strict=True))
     base_name = next(iter(plans))
     base = set(plans[base_name].selected)
     pr = portfolio.projects

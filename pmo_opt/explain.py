@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import multiprocessing as mp
 import os
 from collections.abc import Collection, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +31,8 @@ from .optimise import check_decisions, optimise, project_values, read_decisions
 from .plan import Plan, capacity_grid, make_plan, spend_profile
 from .scenario import Scenario, resolve_horizon
 from .solve import solve_problem
+from .sweep import check_scheduler, for_sweep, map_ordered
+from .sweep import process_pool as process_pool  # moved to pmo_opt.sweep; still importable here
 
 GROUPS = ("capacity", "budget", "deadlines", "mandatory")
 RELAXATION_COLUMNS = [
@@ -1022,16 +1022,6 @@ WHY_NOT_COLUMNS = [
 ]  # fmt: skip
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of fresh interpreters (forkserver, else spawn), never forked from this one.
-
-    HiGHS sizes its thread pool once per process: a forked child inherits that pool without its
-    threads, and a process cannot switch to ``threads=1`` after a solve with another setting.
-    """
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
-
-
 def _why_not_task(args: tuple) -> dict:
     """One project's why-not row; top level so that a process pool can run it."""
     portfolio, scenario, plan, p, verify, reschedule = args
@@ -1076,6 +1066,7 @@ def why_not(
     workers: int | None = 1,
     time_limit_s: float | None = None,
     progress: bool = False,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """For each left-out project: the value lost if forced in, what it displaces, and the
     smallest extra budget or capacity that would bring it in, in one sentence.
@@ -1100,6 +1091,10 @@ def why_not(
         thread.
     time_limit_s
         Limit per re-solve (default: the scenario's).
+    scheduler
+        A Dask scheduler address (``tcp://10.0.0.5:8786``) to spread the projects over a
+        cluster instead (one solver thread per solve, as with ``workers``); ``None`` = the
+        scenario's ``scheduler`` setting, ``""`` = here (``workers``).
 
     Returns
     -------
@@ -1114,6 +1109,7 @@ def why_not(
     from tqdm.auto import tqdm
 
     check_decisions(portfolio, scenario)
+    address = check_scheduler(scenario.scheduler if scheduler is None else scheduler)
     if time_limit_s is not None:
         scenario = scenario.replace(time_limit_s=time_limit_s)
     workers = int(workers or os.cpu_count() or 1)
@@ -1135,21 +1131,23 @@ def why_not(
         out = out[~out.index.isin(scenario.force_out)]
         projects = list(out.sort_values("value", ascending=False, kind="stable").index)
     projects = list(projects)[: max_projects if max_projects is not None else None]
-    bar = tqdm(total=len(projects), desc="why not", disable=not progress)
-    rows: list[dict] = []
-    if workers > 1 and len(projects) > 1:
+    if address or (workers > 1 and len(projects) > 1):
         # one thread per solve in each worker process (they share the cores)
-        one = scenario.replace(threads=1)
+        one = for_sweep(scenario)
         tasks = [(portfolio, one, plan, p, verify, reschedule) for p in projects]
-        with process_pool(min(workers, len(tasks))) as pool:
-            for row in pool.map(_why_not_task, tasks):
-                rows.append(row)
-                bar.update()
+        rows = map_ordered(
+            _why_not_task,
+            tasks,
+            workers=workers,
+            scheduler=address,
+            progress=progress,
+            desc="why not",
+        )
     else:
-        for p in projects:
-            rows.append(_why_not_task((portfolio, scenario, plan, p, verify, reschedule)))
-            bar.update()
-    bar.close()
+        rows = [
+            _why_not_task((portfolio, scenario, plan, p, verify, reschedule))
+            for p in tqdm(projects, desc="why not", disable=not progress)
+        ]
     return pd.DataFrame(rows, columns=WHY_NOT_COLUMNS)
 
 

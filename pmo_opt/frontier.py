@@ -1,10 +1,12 @@
 """Efficient frontiers: portfolio value against budget (and against a risk cap).
 
-Each point is an exact re-solve of the engine's MILP at one ``budget_scale``. Points are solved in
-ascending order and each is warm-started from its cheaper neighbour's plan: a plan that fits a
-smaller budget fits a larger one, so the solver starts from a feasible plan and a point can only
-come out below its neighbour if it stopped at its time limit before matching that start (the
-``note`` column then says so; numbers are never patched).
+Each point is an exact re-solve of the engine's MILP at one ``budget_scale``. The points are
+independent tasks of a sweep (:mod:`pmo_opt.sweep`): they run in parallel on local processes or
+on a Dask cluster, each with one solver thread and the engine's own deterministic start (the
+rank-and-fill plan), never a neighbour's plan, so that no point depends on which worker solved
+which other point and the frontier is the same for any number of workers. A point can only come
+out below a cheaper one if it stopped at its time limit (the ``note`` column then says so;
+numbers are never patched).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import pandas as pd
 from . import months
 from .data import Portfolio
 from .errors import InputError, Problem
-from .optimise import optimise
+from .optimise import check_decisions, optimise
 from .plan import Plan
 from .scenario import Scenario, resolve_horizon
+from .sweep import executor, for_sweep, map_ordered, solve_task
 
 FRONTIER_COLUMNS = [
     "budget_scale",
@@ -115,8 +118,10 @@ def frontier_plans(
     *,
     scales: Sequence[float] | None = None,
     progress: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> list[tuple[Scenario, Plan]]:
-    """Solve the portfolio at a range of budget scales, cheapest first, each warm-started.
+    """Solve the portfolio at a range of budget scales, each point an independent solve.
 
     Parameters
     ----------
@@ -132,14 +137,18 @@ def frontier_plans(
         Instead of ``points``: the budget scales themselves.
     progress
         Show a progress bar.
+    workers
+        Local processes (``None`` = all cores); the same results for any number.
+    scheduler
+        A Dask scheduler address (``tcp://10.0.0.5:8786``) to solve the points on a cluster
+        instead; ``None`` = the scenario's ``scheduler`` setting, ``""`` = local processes.
 
     Returns
     -------
     list of (Scenario, Plan)
-        Sorted by ``budget_scale``; each scenario is the one its plan was solved for.
+        Sorted by ``budget_scale``; each scenario is the one its plan was solved for: the given
+        one at that scale, with one solver thread (:func:`pmo_opt.sweep.for_sweep`).
     """
-    from tqdm.auto import tqdm
-
     if scenario.objective == "makespan":
         raise InputError(
             [Problem("scenario", None, "objective", "a budget frontier needs a value objective")]
@@ -148,7 +157,10 @@ def frontier_plans(
         raise InputError(
             [Problem("budget", None, None, "the portfolio has no budget table to vary")]
         )
+    check_decisions(portfolio, scenario)
     horizon = resolve_horizon(portfolio, scenario)
+    one = for_sweep(scenario)
+    grid: list[float] | None = None
     if scales is not None:
         grid = [float(s) for s in scales]
     elif budgets is not None:
@@ -158,19 +170,23 @@ def frontier_plans(
                 [Problem("budget", None, "amount", "the budget is 0, so amounts have no scale")]
             )
         grid = [float(b) / reference for b in budgets]
-    else:
-        top, _ = unconstrained_scale(portfolio, scenario)
-        grid = list(np.linspace(0.0, top, max(int(points), 2)))
-    grid = sorted({round(s, 12) for s in [*grid, scenario.budget_scale] if s >= 0})
-    out: list[tuple[Scenario, Plan]] = []
-    previous: Plan | None = None
-    for scale in tqdm(grid, desc="frontier", disable=not progress):
-        at = scenario.replace(budget_scale=scale)
-        plan = optimise(portfolio, at, warm_start=previous)
-        out.append((at, plan))
-        if plan.has_solution:
-            previous = plan
-    return out
+    tasks = (len(grid) if grid is not None else max(int(points), 2)) + 1
+    address = scenario.scheduler if scheduler is None else scheduler
+    with executor(workers, address, tasks=tasks) as pool:
+        if grid is None:
+            # solved as a task too, so that the grid does not depend on this machine's threads
+            top, _ = pool.submit(unconstrained_scale, portfolio, one).result()
+            grid = list(np.linspace(0.0, top, max(int(points), 2)))
+        grid = sorted({round(s, 12) for s in [*grid, scenario.budget_scale] if s >= 0})
+        at = [one.replace(budget_scale=scale) for scale in grid]
+        plans = map_ordered(
+            solve_task,
+            [(portfolio, a) for a in at],
+            pool=pool,
+            progress=progress,
+            desc="frontier",
+        )
+    return list(zip(at, plans, strict=True))
 
 
 def frontier_table(
@@ -248,6 +264,8 @@ def efficient_frontier(
     scales: Sequence[float] | None = None,
     knee_ratio: float = 0.1,
     progress: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Portfolio value against budget, from no money to the point where no budget binds.
 
@@ -261,6 +279,9 @@ def efficient_frontier(
         Where adding money stops paying off (see :func:`frontier_table`).
     progress
         Show a progress bar.
+    workers, scheduler
+        Where the points are solved: local processes (``None`` = all cores) or a Dask
+        scheduler address (see :func:`frontier_plans`); the table is the same either way.
 
     Returns
     -------
@@ -273,7 +294,16 @@ def efficient_frontier(
     >>> table = efficient_frontier(load_portfolio("data/sample"), Scenario())  # doctest: +SKIP
     >>> table.loc[table["knee"], ["budget", "value"]]  # doctest: +SKIP
     """
-    plans = frontier_plans(portfolio, scenario, points, budgets, scales=scales, progress=progress)
+    plans = frontier_plans(
+        portfolio,
+        scenario,
+        points,
+        budgets,
+        scales=scales,
+        progress=progress,
+        workers=workers,
+        scheduler=scheduler,
+    )
     return frontier_table(portfolio, scenario, plans, knee_ratio)
 
 
@@ -283,11 +313,15 @@ def risk_frontier(
     points: int = 11,
     *,
     progress: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Portfolio value against a cap on the average risk of the selected projects.
 
     Caps run evenly from the lowest to the highest project ``risk`` (plus the scenario's own
-    ``max_avg_risk`` when set), loosest last, each warm-started from the tighter one's plan.
+    ``max_avg_risk`` when set), loosest last; each cap is an independent solve of a sweep, with
+    one solver thread, on local processes (``workers``, ``None`` = all cores) or on the Dask
+    cluster at ``scheduler`` (``None`` = the scenario's setting), as :func:`frontier_plans`.
 
     Returns
     -------
@@ -295,20 +329,27 @@ def risk_frontier(
         ``max_avg_risk``, ``value``, ``avg_risk`` (of the selected projects), ``selected``,
         ``status``, ``gap``, ``is_current``.
     """
-    from tqdm.auto import tqdm
-
     risk = portfolio.projects["risk"].dropna()
     if not len(risk):
         raise InputError(
             [Problem("projects", None, "risk", "no project has a risk, so there is no frontier")]
         )
+    check_decisions(portfolio, scenario)
     grid = list(np.linspace(float(risk.min()), float(risk.max()), max(int(points), 2)))
     if scenario.max_avg_risk is not None:
         grid.append(scenario.max_avg_risk)
+    caps = sorted({round(c, 12) for c in grid})
+    one = for_sweep(scenario)
+    plans = map_ordered(
+        solve_task,
+        [(portfolio, one.replace(max_avg_risk=cap)) for cap in caps],
+        workers=workers,
+        scheduler=scenario.scheduler if scheduler is None else scheduler,
+        progress=progress,
+        desc="risk",
+    )
     rows = []
-    previous: Plan | None = None
-    for cap in tqdm(sorted({round(c, 12) for c in grid}), desc="risk", disable=not progress):
-        plan = optimise(portfolio, scenario.replace(max_avg_risk=cap), warm_start=previous)
+    for cap, plan in zip(caps, plans, strict=True):
         chosen = portfolio.projects.loc[plan.selected, "risk"] if plan.has_solution else None
         rows.append(
             {
@@ -322,6 +363,4 @@ def risk_frontier(
                 and abs(cap - scenario.max_avg_risk) < 1e-9,
             }
         )
-        if plan.has_solution:
-            previous = plan
     return pd.DataFrame(rows)

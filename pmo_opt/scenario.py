@@ -14,6 +14,7 @@ import yaml
 from . import months
 from .data import Portfolio
 from .errors import InputError, Problem
+from .sweep import scheduler_problem
 
 OBJECTIVES = ("value", "benefit", "value_minus_delay", "makespan")
 SOLVERS = ("highs", "cbc", "cpsat", "auto")
@@ -39,6 +40,9 @@ class Scenario:
     max_avg_risk : optional cap on the average risk of the selected projects.
     solver, time_limit_s, mip_gap, threads : engine and limits (``threads`` None = all cores).
     seed : for everything random (rank stability, Monte Carlo).
+    scheduler : a Dask scheduler address (``tcp://10.0.0.5:8786``) on which sweeps (frontier,
+        Monte Carlo, scenario comparison, why-not) run; ``None`` = local processes. Where a
+        solve runs, never what it solves: it does not change a result (:mod:`pmo_opt.sweep`).
     """
 
     name: str = "baseline"
@@ -59,6 +63,7 @@ class Scenario:
     mip_gap: float = 1e-4
     threads: int | None = None
     seed: int = 0
+    scheduler: str | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -67,6 +72,8 @@ class Scenario:
             object.__setattr__(self, key, tuple(getattr(self, key) or ()))
         for key in ("weights", "extra_fte"):
             object.__setattr__(self, key, dict(getattr(self, key) or {}))
+        if isinstance(self.scheduler, str):
+            object.__setattr__(self, "scheduler", self.scheduler.strip() or None)
         problems = _check(self)
         if problems:
             raise InputError([Problem(f"scenario {self.name!r}", None, k, m) for k, m in problems])
@@ -113,6 +120,10 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
         out.append(("horizon_start", f"{s.horizon_start!r} is not a month; write YYYY-MM"))
     if s.horizon_months is not None and s.horizon_months < 1:
         out.append(("horizon_months", f"must be 1 or more, got {s.horizon_months!r}"))
+    if s.scheduler is not None:
+        problem = scheduler_problem(str(s.scheduler))
+        if problem is not None:
+            out.append(("scheduler", problem))
     both = set(s.force_in) & set(s.force_out)
     if both:
         out.append(("force_in", f"{sorted(both)} are both forced in and forced out; pick one"))

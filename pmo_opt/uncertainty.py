@@ -12,17 +12,16 @@ from a triangular distribution (low, base, high): ``benefit_low``/``benefit_high
   the choice, and only cost draws move the plan.
 
 Reproducibility: draw ``i`` uses ``numpy.random.SeedSequence(seed).spawn(draws)[i]`` and the
-solver runs with one thread in a fresh worker process, so the results are identical whatever the
-number of workers. A draw that stops at its time limit may differ between machines; its
-``status`` says so. :func:`solve_draw` is self-contained (portfolio, scenario, seed in; a small
-dict out), so another backend (e.g. Dask) can map it as it is.
+solver runs with one thread in a fresh worker process or on a Dask worker (:mod:`pmo_opt.sweep`),
+so the results are identical whatever the number of workers and wherever they run. A draw that
+stops at its time limit may differ between machines; its ``status`` says so. :func:`solve_draw`
+is self-contained (portfolio, scenario, seed in; a small dict out).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,9 +29,10 @@ import pandas as pd
 
 from .data import Portfolio
 from .errors import InputError, Problem
-from .optimise import optimise
+from .optimise import check_decisions, optimise
 from .plan import Plan, spend_profile
 from .scenario import Scenario
+from .sweep import executor, for_sweep, map_ordered
 
 DEFAULT_SPREAD = 0.2
 
@@ -185,6 +185,7 @@ def monte_carlo(
     progress: bool = True,
     *,
     base: bool = True,
+    scheduler: str | None = None,
 ) -> MonteCarloResult:
     """Re-solve the portfolio for ``draws`` seeded draws of benefits and costs.
 
@@ -200,7 +201,7 @@ def monte_carlo(
         The +/- fraction for projects without low/high columns (default 0.2).
     workers
         Worker processes (``None`` = all local cores). Always fresh processes, even for one,
-        so that every draw runs the same way (see :func:`pmo_opt.explain.process_pool`).
+        so that every draw runs the same way (see :func:`pmo_opt.sweep.process_pool`).
     progress
         Show a tqdm progress bar (``tqdm.auto``: a widget in notebooks).
     base
@@ -208,15 +209,15 @@ def monte_carlo(
         then starts from the base plan's projects as far as they still fit (a greedy
         :func:`pmo_opt.baseline.rank_and_fill` warm start), which matters when draws stop at the
         time limit.
+    scheduler
+        A Dask scheduler address (``tcp://10.0.0.5:8786``) to run the draws on a cluster
+        instead of local processes; ``None`` = the scenario's ``scheduler`` setting, ``""`` =
+        local processes. The same tasks run either way, so the results are identical.
 
     Returns
     -------
     MonteCarloResult
     """
-    from tqdm.auto import tqdm
-
-    from .explain import process_pool
-
     if draws < 1:
         raise InputError([Problem("monte_carlo", None, "draws", f"must be 1 or more, got {draws}")])
     spread = DEFAULT_SPREAD if spread is None else float(spread)
@@ -224,13 +225,12 @@ def monte_carlo(
         raise InputError(
             [Problem("monte_carlo", None, "spread", f"must be in [0, 1), got {spread}")]
         )
-    one = scenario.replace(threads=1)
+    one = for_sweep(scenario)
+    check_decisions(portfolio, one)  # here: an InputError from a worker loses its problems
     seeds = np.random.SeedSequence(seed).spawn(draws)
-    workers = max(1, min(int(workers or os.cpu_count() or 1), draws))
-    results: list[dict] = [{}] * draws
-    bar = tqdm(total=draws, desc="Monte Carlo", disable=not progress)
     base_plan = None
-    with process_pool(workers) as pool:
+    address = scenario.scheduler if scheduler is None else scheduler
+    with executor(workers, address, tasks=draws) as pool:
         order: tuple[str, ...] = ()
         if base:
             base_plan = pool.submit(optimise, portfolio, one).result()
@@ -238,10 +238,7 @@ def monte_carlo(
                 chosen = base_plan.projects[base_plan.projects["selected"]]
                 order = tuple(chosen.sort_values("value", ascending=False, kind="stable").index)
         tasks = [DrawTask(portfolio, one, i, s, spread, order) for i, s in enumerate(seeds)]
-        for result in pool.map(solve_draw, tasks, chunksize=max(1, draws // (8 * workers))):
-            results[result["draw"]] = result
-            bar.update()
-    bar.close()
+        results = map_ordered(solve_draw, tasks, pool=pool, progress=progress, desc="Monte Carlo")
     return _collect(portfolio, results, base_plan, seed, spread)
 
 
