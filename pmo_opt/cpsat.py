@@ -63,6 +63,7 @@ from __future__ import annotations
 import concurrent.futures
 import math
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
@@ -764,9 +765,11 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
     Both start from the same incumbent: ``warm_start`` when given, else the rank-and-fill plan
     when it breaks no rule (hints for CP-SAT; the MILP path makes the same plan its MIP start
     itself, and under ``makespan`` also cuts the horizon at its makespan; CP-SAT does too).
-    Incumbents found during the search are not exchanged: the MILP runs inside
-    :func:`pmo_opt.optimise.optimise`, which offers no callback. When the MILP proves
-    optimality first, CP-SAT is stopped. A proven optimum wins, else the better objective, ties
+    Incumbents found during the search are not exchanged (CP-SAT takes hints only before its
+    search starts). Whichever engine proves optimality first stops the other: CP-SAT through
+    ``stop_search``, HiGHS through its MIP interrupt callback (``optimise(..., stop=event)``).
+    So the proven objective repeats, but which engine's plan comes back can depend on which
+    proves first: use ``highs`` or ``cpsat`` when the exact plan must repeat run after run. A proven optimum wins, else the better objective, ties
     go to the MILP. The kept plan's ``bound`` is the tighter of the two engines' bounds, so one
     engine's bound can prove the other's plan optimal. ``details["engines"]`` holds both
     outcomes; ``solver`` is ``auto:highs`` or ``auto:cpsat``.
@@ -779,13 +782,14 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
     milp_scenario = scenario.replace(solver="highs", threads=1)
     cp_scenario = scenario.replace(solver="cpsat", threads=1)
     cp_solver = cp_model.CpSolver()
+    milp_stop = threading.Event()
     plans: dict[str, Plan | None] = {"highs": None, "cpsat": None}
     errors: dict[str, str] = {}
     t1 = time.perf_counter()
-    stopped = False
+    stopped = {"highs": False, "cpsat": False}
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
-            "highs": pool.submit(optimise, portfolio, milp_scenario, warm_start),
+            "highs": pool.submit(optimise, portfolio, milp_scenario, warm_start, stop=milp_stop),
             "cpsat": pool.submit(
                 optimise_cpsat,
                 portfolio,
@@ -796,21 +800,34 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
                 start=start,
             ),
         }
-        for name in ("highs", "cpsat"):
-            try:
-                plans[name] = futures[name].result()
-            except Exception as exc:  # one engine failing must not lose the other's plan
-                errors[name] = f"{type(exc).__name__}: {exc}"
-                continue
-            if name == "highs" and plans[name].status == "optimal":
-                # nothing left to win: stop CP-SAT (retried until its search has started)
-                while not futures["cpsat"].done():
-                    stopped = True
-                    cp_solver.stop_search()
-                    concurrent.futures.wait([futures["cpsat"]], timeout=0.05)
+        names = {f: n for n, f in futures.items()}
+        pending = set(futures.values())
+        while pending:
+            done, pending = concurrent.futures.wait(
+                pending, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                name = names[future]
+                try:
+                    plans[name] = future.result()
+                except Exception as exc:  # one engine failing must not lose the other's plan
+                    errors[name] = f"{type(exc).__name__}: {exc}"
+                    continue
+                if plans[name].status != "optimal" or not pending:
+                    continue
+                # nothing left to win: stop the other engine
+                if name == "cpsat":
+                    stopped["highs"] = True
+                    milp_stop.set()  # HiGHS checks it at its next interrupt point
+                else:
+                    stopped["cpsat"] = True
+                    while not futures["cpsat"].done():  # retried until its search has started
+                        cp_solver.stop_search()
+                        concurrent.futures.wait([futures["cpsat"]], timeout=0.05)
     wall = time.perf_counter() - t1
     engines = {n: _engine_facts(plans[n], errors.get(n)) for n in plans}
-    engines["cpsat"]["stopped_after_milp_proof"] = stopped
+    engines["cpsat"]["stopped_after_milp_proof"] = stopped["cpsat"]
+    engines["highs"]["stopped_after_cpsat_proof"] = stopped["highs"]
     if all(p is None for p in plans.values()):
         raise SolverError(f"both engines failed: {errors}", solver="auto")
     maximise = scenario.objective != "makespan"

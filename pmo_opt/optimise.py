@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pandas as pd
@@ -39,7 +40,11 @@ def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
 
 
 def optimise(
-    portfolio: Portfolio, scenario: Scenario | None = None, warm_start: Plan | None = None
+    portfolio: Portfolio,
+    scenario: Scenario | None = None,
+    warm_start: Plan | None = None,
+    *,
+    stop: threading.Event | None = None,
 ) -> Plan:
     """Choose and schedule projects under ``scenario``; the plan says how good it is.
 
@@ -51,6 +56,9 @@ def optimise(
         Settings (objective, scales, board decisions, solver limits); defaults when ``None``.
     warm_start
         A plan to start the solver from (for example the neighbouring frontier point).
+    stop
+        An event that ends the MILP search early when set (``solver=auto`` sets it when the
+        other engine has proven optimality); the plan is then ``feasible`` with its gap.
 
     Returns
     -------
@@ -93,7 +101,7 @@ def optimise(
         )
     if warm_start is not None:
         _set_start(model, warm_start)
-    result = solve_problem(model.problem, scenario, warm_start=warm_start is not None)
+    result = solve_problem(model.problem, scenario, warm_start=warm_start is not None, stop=stop)
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )

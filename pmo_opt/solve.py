@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -75,9 +76,12 @@ def _highs_threads(wanted: int | None) -> int | None:
 class _HiGHS(pulp.HiGHS):
     """pulp's in-process HiGHS, plus a MIP start from the variables' current values."""
 
-    def __init__(self, *args, warm_start: bool = False, **kwargs):
+    def __init__(
+        self, *args, warm_start: bool = False, stop: threading.Event | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.warm_start = warm_start
+        self.stop = stop
 
     def actualSolve(self, lp):  # noqa: N802 - pulp's name
         # pulp rebuilds and sorts the variable list on every lp.variables() call (three per
@@ -100,11 +104,23 @@ class _HiGHS(pulp.HiGHS):
             sol.col_value = values
             sol.value_valid = True
             lp.solverModel.setSolution(sol)
+        if self.stop is not None:
+            stop = self.stop
+
+            def interrupt(event) -> None:
+                if stop.is_set():
+                    event.data_in.user_interrupt = True
+
+            lp.solverModel.cbMipInterrupt.subscribe(interrupt)
         super().callSolver(lp)
 
 
 def solve_problem(
-    problem: pulp.LpProblem, scenario: Scenario, warm_start: bool = False, msg: bool = False
+    problem: pulp.LpProblem,
+    scenario: Scenario,
+    warm_start: bool = False,
+    msg: bool = False,
+    stop: threading.Event | None = None,
 ) -> SolveResult:
     """Solve ``problem`` with the scenario's solver and limits; never raise on a model outcome.
 
@@ -118,6 +134,9 @@ def solve_problem(
         Give the solver the variables' current values as a starting plan.
     msg
         Show the solver's log.
+    stop
+        When this event is set, HiGHS ends its search at its next check and the best plan so
+        far comes back as ``feasible`` (``solver=auto`` sets it when CP-SAT has proven optimality).
     """
     name = "cbc" if scenario.solver == "cbc" else "highs"
     kwargs = {"timeLimit": scenario.time_limit_s, "gapRel": scenario.mip_gap, "msg": msg}
@@ -125,7 +144,7 @@ def solve_problem(
     if threads:
         kwargs["threads"] = threads
     if name == "highs":
-        solver = _HiGHS(warm_start=warm_start, **kwargs)
+        solver = _HiGHS(warm_start=warm_start, stop=stop, **kwargs)
     else:
         path = pulp.apis.coin_api.COIN_CMD().path if hasattr(pulp, "COIN_CMD") else None
         if not path or not os.path.exists(str(path)):
@@ -149,8 +168,15 @@ def solve_problem(
     if warm_start and name == "highs" and not _values_match_solver(problem):
         # HiGHS 1.16 can map a MIP start wrongly through presolve and hand back the start's
         # values with another plan's objective; never trust that: solve again without a start
-        return solve_problem(problem, scenario, warm_start=False, msg=msg)
-    return _read_outcome(problem, name, seconds, scenario)
+        return solve_problem(problem, scenario, warm_start=False, msg=msg, stop=stop)
+    outcome = _read_outcome(problem, name, seconds, scenario)
+    if stop is not None and stop.is_set() and outcome.status in ("feasible", "no_solution"):
+        from dataclasses import replace
+
+        outcome = replace(
+            outcome, message="stopped early: the other engine proved its plan optimal"
+        )
+    return outcome
 
 
 def _values_match_solver(problem: pulp.LpProblem) -> bool:

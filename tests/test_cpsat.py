@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from builders import make_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pmo_opt.baseline import rank_and_fill
 from pmo_opt.check import check_plan
 from pmo_opt.cpsat import decimal_scale
 from pmo_opt.data import load_portfolio
@@ -193,17 +195,42 @@ def test_warm_start_and_repeat_runs_give_the_same_plan(tmp_path):
 # auto
 
 
-def test_auto_runs_both_engines_and_keeps_the_milp_on_a_tie(tmp_path):
+def test_auto_runs_both_engines_and_the_first_proof_stops_the_other(tmp_path):
     pf = three(tmp_path, budget=[{"period": "total", "amount": 250}])
     scenario = Scenario(**H4, solver="auto")
     plan = optimise(pf, scenario)
     engines = plan.details["engines"]
     assert set(engines) == {"highs", "cpsat"}
-    assert engines["highs"]["status"] == engines["cpsat"]["status"] == "optimal"
-    assert engines["highs"]["objective"] == pytest.approx(engines["cpsat"]["objective"])
-    assert plan.solver == "auto:highs" and plan.details["chosen"] == "highs"
-    assert plan.details["warm_start"] == "rank_and_fill"
     assert plan.status == "optimal" and plan.objective == pytest.approx(18)
+    assert plan.details["warm_start"] == "rank_and_fill"
+    assert check_plan(pf, scenario, plan) == []
+    first = plan.details["chosen"]
+    assert plan.solver == f"auto:{first}" and engines[first]["status"] == "optimal"
+    other = "cpsat" if first == "highs" else "highs"
+    if engines[other]["status"] == "optimal":
+        # both proved before either was stopped: a tie goes to the MILP
+        assert first == "highs"
+        assert engines["highs"]["objective"] == pytest.approx(engines["cpsat"]["objective"])
+    else:
+        # the loser was stopped by the winner's proof, and says so
+        assert engines[other]["status"] == "feasible"
+        key = "stopped_after_cpsat_proof" if other == "highs" else "stopped_after_milp_proof"
+        assert engines[other][key] is True
+
+
+def test_a_set_stop_event_ends_the_milp_search_with_an_honest_status(tmp_path):
+    # what auto does to HiGHS once CP-SAT has proven its plan optimal
+    folder = _generated_s(tmp_path)
+    pf = load_portfolio(folder)
+    scenario = load_scenario(folder / "scenario.yaml", solver="highs", time_limit_s=120)
+    stop = threading.Event()
+    stop.set()
+    plan = optimise(pf, scenario, stop=stop)
+    assert plan.status == "feasible" and "stopped early" in plan.message
+    assert plan.solve_seconds < 60  # far from its 120 s limit: the interrupt ended it
+    assert plan.gap is None or plan.gap > scenario.mip_gap  # stopped before any bound: unknown
+    start = rank_and_fill(pf, scenario)
+    assert plan.objective >= start.objective  # never less than the plan it started from
     assert check_plan(pf, scenario, plan) == []
 
 
