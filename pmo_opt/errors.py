@@ -45,13 +45,22 @@ class InputError(PmoError):
         head += " in the input:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
+    def __reduce__(self):
+        # rebuilt from its problems, so that an error raised in a sweep's worker process
+        # (or on a Dask worker) arrives with its file, row and column intact
+        return (type(self), (self.problems,))
+
 
 class InfeasibleError(PmoError):
     """No plan satisfies every constraint; ``diagnosis`` says what to relax, in words."""
 
     def __init__(self, message: str, diagnosis: list[str] | None = None):
         self.diagnosis = list(diagnosis or [])
+        self.text = message
         super().__init__("\n".join([message, *(f"  - {d}" for d in self.diagnosis)]))
+
+    def __reduce__(self):
+        return (type(self), (self.text, self.diagnosis))
 
 
 class SolverError(PmoError):
@@ -60,3 +69,6 @@ class SolverError(PmoError):
     def __init__(self, message: str, solver: str = ""):
         self.solver = solver
         super().__init__(message)
+
+    def __reduce__(self):
+        return (type(self), (self.args[0], self.solver))

@@ -19,7 +19,7 @@ from builders import make_portfolio
 
 from pmo_opt.cli import main
 from pmo_opt.compare import compare_scenarios
-from pmo_opt.errors import InputError
+from pmo_opt.errors import InputError, Problem
 from pmo_opt.explain import why_not
 from pmo_opt.frontier import efficient_frontier, frontier_plans, risk_frontier
 from pmo_opt.scenario import Scenario, load_scenario
@@ -280,3 +280,17 @@ def test_frontier_command_on_the_cluster_writes_the_same_table(cluster, tmp_path
     remote = pd.read_csv(tmp_path / "remote" / "frontier.csv")
     assert local["budget_scale"].tolist() == pytest.approx([0, 1, 2, 4])
     pd.testing.assert_frame_equal(without_timings(local), without_timings(remote))
+
+
+def test_errors_cross_process_boundaries_with_their_facts():
+    import pickle
+
+    from pmo_opt.errors import InfeasibleError, SolverError
+
+    error = InputError([Problem("projects.csv", 4, "duration", "must be a whole number, got 'x'")])
+    back = pickle.loads(pickle.dumps(error))
+    assert back.problems == error.problems and str(back) == str(error)
+    infeasible = pickle.loads(pickle.dumps(InfeasibleError("no plan", ["add budget"])))
+    assert infeasible.diagnosis == ["add budget"] and "add budget" in str(infeasible)
+    solver = pickle.loads(pickle.dumps(SolverError("crashed", solver="highs")))
+    assert solver.solver == "highs" and str(solver) == "crashed"
