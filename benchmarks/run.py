@@ -50,6 +50,7 @@ def run_scale_case(size: str, seed: int, engine: str) -> dict:
     wall = time.perf_counter() - t0
     base = rank_and_fill(portfolio, scenario)
     violations = check_plan(portfolio, scenario, plan) if plan.has_solution else []
+    search = plan.details.get("search") or {}
     return {
         "size": size,
         "seed": seed,
@@ -72,6 +73,9 @@ def run_scale_case(size: str, seed: int, engine: str) -> dict:
             round(plan.total_value / base.total_value - 1, 4) if base.total_value else None
         ),
         "check_plan_violations": len(violations),
+        "search_slices": search.get("slices"),
+        "search_improved": search.get("improved"),
+        "relaxation_seconds": search.get("lp_seconds"),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

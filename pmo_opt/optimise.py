@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pandas as pd
 
 from . import months
@@ -15,6 +16,11 @@ from .model import PortfolioModel, build_model
 from .plan import Plan, make_plan
 from .scenario import Scenario, resolve_horizon
 from .solve import solve_problem
+
+#: start variables from which a neighbourhood search improves the first plan (pmo_opt.lns)
+LNS_COLUMNS = 4_000
+#: the share of the time limit that search may use; the MIP search gets the rest
+LNS_SHARE = 0.85
 
 
 def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
@@ -101,7 +107,10 @@ def optimise(
         )
     if warm_start is not None:
         _set_start(model, warm_start)
-    result = solve_problem(model.problem, scenario, warm_start=warm_start is not None, stop=stop)
+    improve = _search(model, portfolio, scenario) if warm_start is not None else None
+    result = solve_problem(
+        model.problem, scenario, warm_start=warm_start is not None, stop=stop, improve=improve
+    )
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
@@ -123,6 +132,7 @@ def optimise(
         build_seconds=build_seconds,
         solve_seconds=result.seconds,
         message=result.message,
+        details={"search": result.search} if result.search else {},
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
     plan = _replace(plan, objective=objective)
@@ -148,6 +158,27 @@ def optimise(
                 "rank-and-fill plan it started from, so that plan is returned",
             )
     return plan
+
+
+def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):
+    """On large models, a large-neighbourhood search (:mod:`pmo_opt.lns`) improves the starting
+    plan for ``LNS_SHARE`` of the time limit before the MIP search; ``None`` otherwise.
+
+    Large means ``LNS_COLUMNS`` start variables or more: there HiGHS spends its whole limit on
+    the root relaxation and returns the plan it started from. Not under ``makespan``, where
+    CP-SAT is the stronger engine.
+    """
+    if scenario.objective == "makespan" or len(model.x) < LNS_COLUMNS:
+        return None
+    from .lns import Neighbourhoods, improve
+
+    seconds = LNS_SHARE * scenario.time_limit_s
+
+    def run(highs, values):
+        hood = Neighbourhoods.of(model, portfolio.demand)  # the solver has indexed the columns
+        return improve(highs, hood, np.asarray(values, dtype=float), seconds, seed=scenario.seed)
+
+    return run
 
 
 def _gap(objective: float, bound: float | None) -> float | None:

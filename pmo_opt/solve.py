@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulp
@@ -31,6 +32,7 @@ class SolveResult:
     seconds: float
     solver: str
     message: str = ""
+    search: dict | None = None  # what a search before the MIP did (pmo_opt.lns), if one ran
 
 
 @contextlib.contextmanager
@@ -77,11 +79,18 @@ class _HiGHS(pulp.HiGHS):
     """pulp's in-process HiGHS, plus a MIP start from the variables' current values."""
 
     def __init__(
-        self, *args, warm_start: bool = False, stop: threading.Event | None = None, **kwargs
+        self,
+        *args,
+        warm_start: bool = False,
+        stop: threading.Event | None = None,
+        improve: Callable | None = None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.warm_start = warm_start
         self.stop = stop
+        self.improve = improve
+        self.search: dict | None = None
 
     def actualSolve(self, lp):  # noqa: N802 - pulp's name
         # pulp rebuilds and sorts the variable list on every lp.variables() call (three per
@@ -100,6 +109,13 @@ class _HiGHS(pulp.HiGHS):
             import highspy
 
             values = [float(v.varValue or 0.0) for v in lp.variables()]
+            if self.improve is not None:
+                # improve the start first, then give the MIP what is left of the time limit
+                t0 = time.perf_counter()
+                better, self.search = self.improve(lp.solverModel, values)
+                values = [float(v) for v in better]
+                left = float(self.timeLimit) - (time.perf_counter() - t0)
+                lp.solverModel.setOptionValue("time_limit", max(left, 0.5))
             sol = highspy.HighsSolution()
             sol.col_value = values
             sol.value_valid = True
@@ -121,6 +137,7 @@ def solve_problem(
     warm_start: bool = False,
     msg: bool = False,
     stop: threading.Event | None = None,
+    improve: Callable | None = None,
 ) -> SolveResult:
     """Solve ``problem`` with the scenario's solver and limits; never raise on a model outcome.
 
@@ -137,6 +154,10 @@ def solve_problem(
     stop
         When this event is set, HiGHS ends its search at its next check and the best plan so
         far comes back as ``feasible`` (``solver=auto`` sets it when CP-SAT has proven optimality).
+    improve
+        ``improve(highs, start_values) -> (values, facts)``, run on the built HiGHS model before
+        the MIP search when ``warm_start`` is set (:func:`pmo_opt.lns.improve`); its time counts
+        against the limit and its facts come back as ``SolveResult.search``.
     """
     name = "cbc" if scenario.solver == "cbc" else "highs"
     kwargs = {"timeLimit": scenario.time_limit_s, "gapRel": scenario.mip_gap, "msg": msg}
@@ -144,7 +165,7 @@ def solve_problem(
     if threads:
         kwargs["threads"] = threads
     if name == "highs":
-        solver = _HiGHS(warm_start=warm_start, stop=stop, **kwargs)
+        solver = _HiGHS(warm_start=warm_start, stop=stop, improve=improve, **kwargs)
     else:
         path = pulp.apis.coin_api.COIN_CMD().path if hasattr(pulp, "COIN_CMD") else None
         if not path or not os.path.exists(str(path)):
@@ -170,6 +191,8 @@ def solve_problem(
         # values with another plan's objective; never trust that: solve again without a start
         return solve_problem(problem, scenario, warm_start=False, msg=msg, stop=stop)
     outcome = _read_outcome(problem, name, seconds, scenario)
+    if name == "highs" and solver.search is not None:
+        outcome = _with_search(outcome, solver.search, problem.sense == pulp.LpMaximize)
     if stop is not None and stop.is_set() and outcome.status in ("feasible", "no_solution"):
         from dataclasses import replace
 
@@ -177,6 +200,21 @@ def solve_problem(
             outcome, message="stopped early: the other engine proved its plan optimal"
         )
     return outcome
+
+
+def _with_search(outcome: SolveResult, search: dict, maximise: bool) -> SolveResult:
+    """The outcome with the search's facts, and its relaxation bound when that is tighter."""
+    from dataclasses import replace
+
+    bound, gap = outcome.bound, outcome.gap
+    relaxed = search.get("bound")
+    if relaxed is not None:
+        relaxed = -relaxed if maximise else relaxed  # HiGHS minimised the negated objective
+        if bound is None or (relaxed < bound if maximise else relaxed > bound):
+            bound = relaxed
+            if outcome.objective is not None:
+                gap = max(0.0, abs(bound - outcome.objective) / max(abs(outcome.objective), 1e-9))
+    return replace(outcome, search=search, bound=bound, gap=gap)
 
 
 def _values_match_solver(problem: pulp.LpProblem) -> bool:

@@ -1,0 +1,101 @@
+"""The neighbourhood search that improves the first plan on large models (pmo_opt.lns)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import highspy
+import numpy as np
+import pulp
+import pytest
+
+import pmo_opt.optimise as optimise_module
+from pmo_opt.baseline import rank_and_fill
+from pmo_opt.check import check_plan
+from pmo_opt.data import load_portfolio
+from pmo_opt.lns import Neighbourhoods, _fits, improve, relaxation
+from pmo_opt.model import build_model
+from pmo_opt.optimise import _list_schedule, _set_start, project_values
+from pmo_opt.paths import ROOT
+from pmo_opt.scenario import load_scenario, resolve_horizon
+from pmo_opt.solve import quiet_native_output
+
+
+@pytest.fixture(scope="module")
+def generated_s(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks/generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    folder = module.generate_portfolio("S", 1, tmp_path_factory.mktemp("lns") / "S")
+    return load_portfolio(folder), load_scenario(folder / "scenario.yaml")
+
+
+def _built(portfolio, scenario):
+    """The model in a HiGHS object as pulp builds it, and rank-and-fill's plan as a vector."""
+    model = build_model(
+        portfolio,
+        scenario,
+        resolve_horizon(portfolio, scenario),
+        project_values(portfolio, scenario),
+    )
+    _set_start(model, _list_schedule(portfolio, scenario))
+    problem = model.problem
+    with quiet_native_output():
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    problem.solverModel = highs
+    solver = pulp.HiGHS(msg=False)
+    solver.buildSolverModel(problem)
+    start = np.array([float(v.varValue or 0.0) for v in problem.variables()])
+    return model, highs, start
+
+
+def test_search_improves_the_start_and_every_answer_fits_the_full_model(generated_s):
+    portfolio, scenario = generated_s
+    model, highs, start = _built(portfolio, scenario)
+    hood = Neighbourhoods.of(model, portfolio.demand)
+    lp = highs.getLp()
+    lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
+    assert _fits(lp, lower, upper, start)
+    cost = np.array(lp.col_cost_)
+    values, facts = improve(highs, hood, start, seconds=3.0, seed=0)
+    assert _fits(lp, lower, upper, values)
+    assert facts["slices"] >= 1 and facts["last"] == pytest.approx(cost @ values)
+    assert cost @ values <= cost @ start + 1e-9  # HiGHS minimises: never worse than the start
+    assert facts["bound"] <= cost @ values  # the relaxation bounds every plan
+    # the caller's model is untouched: same bounds and no solution of the slices in it
+    assert np.array_equal(np.array(highs.getLp().col_lower_), lower)
+
+
+def test_relaxation_bounds_the_optimum_and_restores_integrality(generated_s):
+    portfolio, scenario = generated_s
+    _, highs, start = _built(portfolio, scenario)
+    kinds = list(highs.getLp().integrality_)
+    bound, values = relaxation(highs, seconds=30)
+    assert bound is not None and values is not None
+    assert bound <= np.array(highs.getLp().col_cost_) @ start
+    assert list(highs.getLp().integrality_) == kinds
+
+
+def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
+    generated_s, monkeypatch
+):
+    portfolio, scenario = generated_s
+    monkeypatch.setattr(optimise_module, "LNS_COLUMNS", 0)  # S counts as large here
+    short = scenario.replace(time_limit_s=4, threads=1)
+    plan = optimise_module.optimise(portfolio, short)
+    search = plan.details["search"]
+    assert search["slices"] >= 1 and search["bound"] is not None
+    assert plan.status == "feasible" and plan.gap > short.mip_gap
+    assert plan.bound >= plan.objective
+    assert plan.objective >= rank_and_fill(portfolio, short).objective
+    assert check_plan(portfolio, short, plan) == []
+
+
+def test_small_models_are_solved_without_the_search():
+    portfolio = load_portfolio(ROOT / "data" / "sample")
+    scenario = load_scenario(ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1)
+    plan = optimise_module.optimise(portfolio, scenario)
+    assert "search" not in plan.details
