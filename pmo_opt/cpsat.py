@@ -78,7 +78,7 @@ from .data import Portfolio
 from .errors import SolverError
 from .model import start_windows
 from .optimise import _list_schedule, check_decisions, objective_of, project_values
-from .plan import Plan, capacity_grid, make_plan, spend_profile
+from .plan import Plan, capacity_grid, make_plan, spend_profile, unschedulable_plan
 from .scenario import Scenario, resolve_horizon
 
 #: float noise tolerated when deciding that a scaled figure is whole, in units (plus relative)
@@ -665,18 +665,8 @@ def optimise_cpsat(
     facts = {"solver": "cpsat", "build_seconds": build_seconds}
     details = {"scaling": m.scaling.as_dict(), "warm_start": seed_name}
     if m.empty_mandatory:
-        names = ", ".join(m.empty_mandatory)
-        return make_plan(
-            portfolio,
-            scenario,
-            horizon,
-            {},
-            values=values,
-            status="infeasible",
-            message=f"must be done but cannot fit in the horizon, its earliest start and its "
-            f"deadline (or its predecessors'): {names}",
-            details={**details, "unschedulable": m.empty_mandatory},
-            **facts,
+        return unschedulable_plan(
+            portfolio, scenario, horizon, m.empty_mandatory, values, details, **facts
         )
     solver = solver or cp_model.CpSolver()
     configure(solver, scenario, workers)

@@ -13,7 +13,7 @@ from .compact import left_shift
 from .data import Portfolio
 from .errors import InputError, Problem
 from .model import PortfolioModel, build_model
-from .plan import Plan, make_plan
+from .plan import Plan, make_plan, unschedulable_plan
 from .scenario import Scenario, resolve_horizon
 from .solve import solve_problem
 
@@ -91,19 +91,14 @@ def optimise(
     model = build_model(portfolio, scenario, horizon, values, latest_finish)
     build_seconds = time.perf_counter() - t0
     if model.empty_mandatory:
-        names = ", ".join(model.empty_mandatory)
-        return make_plan(
+        return unschedulable_plan(
             portfolio,
             scenario,
             horizon,
-            {},
-            values=values,
-            status="infeasible",
+            model.empty_mandatory,
+            values,
             solver=scenario.solver,
             build_seconds=build_seconds,
-            message=f"must be done but cannot fit in the horizon, its earliest start and its "
-            f"deadline (or its predecessors'): {names}",
-            details={"unschedulable": model.empty_mandatory},
         )
     if warm_start is not None:
         _set_start(model, warm_start)

@@ -233,3 +233,27 @@ def make_plan(
         spend=spend,
         **facts,
     )
+
+
+def unschedulable_plan(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    horizon: list[str],
+    projects: list[str],
+    values: pd.Series | None = None,
+    details: dict | None = None,
+    **facts,
+) -> Plan:
+    """The infeasible plan of either engine when mandatory ``projects`` have no start at all."""
+    return make_plan(
+        portfolio,
+        scenario,
+        horizon,
+        {},
+        values=values,
+        status="infeasible",
+        message=f"must be done but cannot fit in the horizon, its earliest start and its "
+        f"deadline (or its predecessors'): {', '.join(projects)}",
+        details={**(details or {}), "unschedulable": list(projects)},
+        **facts,
+    )

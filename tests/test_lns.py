@@ -14,7 +14,7 @@ import pmo_opt.optimise as optimise_module
 from pmo_opt.baseline import rank_and_fill
 from pmo_opt.check import check_plan
 from pmo_opt.data import load_portfolio
-from pmo_opt.lns import Neighbourhoods, _fits, improve, relaxation
+from pmo_opt.lns import Neighbourhoods, _Columns, _fits, aggregated_bound, improve
 from pmo_opt.model import build_model
 from pmo_opt.optimise import _list_schedule, _set_start, project_values
 from pmo_opt.paths import ROOT
@@ -69,14 +69,29 @@ def test_search_improves_the_start_and_every_answer_fits_the_full_model(generate
     assert np.array_equal(np.array(highs.getLp().col_lower_), lower)
 
 
-def test_relaxation_bounds_the_optimum_and_restores_integrality(generated_s):
+def test_aggregated_relaxation_bounds_the_plans_and_is_weaker_than_the_full_one(generated_s):
     portfolio, scenario = generated_s
-    _, highs, start = _built(portfolio, scenario)
-    kinds = list(highs.getLp().integrality_)
-    bound, values = relaxation(highs, seconds=30)
-    assert bound is not None and values is not None
-    assert bound <= np.array(highs.getLp().col_cost_) @ start
-    assert list(highs.getLp().integrality_) == kinds
+    model, highs, start = _built(portfolio, scenario)
+    hood = Neighbourhoods.of(model, portfolio.demand)
+    matrix = _Columns(highs.getLp())
+    bound, values = aggregated_bound(matrix, hood.row_groups, seconds=30)
+    assert bound is not None and len(values) == matrix.n
+    assert bound <= matrix.cost @ start  # HiGHS minimises: below every plan's objective
+    # one row per role with capacity rows, one for the budget, the rest as they were
+    names = [c.name for c in model.problem.constraints()]
+    capacity_roles = {n.rsplit("_", 1)[0] for n in names if n.startswith("capacity_")}
+    other = sum(1 for n in names if not n.startswith(("capacity_", "budget_")))
+    assert hood.row_groups.max() + 1 == len(capacity_roles) + 1 + other
+    # the full relaxation is at least as tight (summing rows can only loosen)
+    full = highspy.Highs()
+    full.setOptionValue("output_flag", False)
+    full.passModel(highs.getModel())
+    n = matrix.n
+    full.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kContinuous)
+    )
+    full.run()
+    assert full.getInfo().objective_function_value >= bound
 
 
 def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
