@@ -32,6 +32,7 @@ import highspy
 import numpy as np
 
 from .model import PortfolioModel
+from .solve import same_threads
 
 #: a slice starts at this many projects (fewer when the portfolio is small)
 FIRST_SLICE = 20
@@ -192,7 +193,7 @@ def aggregated_bound(
     lp.sense_, lp.offset_ = matrix.sense, matrix.offset
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
+    same_threads(highs)
     highs.setOptionValue("time_limit", float(max(seconds, 0.1)))
     highs.passModel(lp)
     highs.run()
@@ -235,7 +236,7 @@ def improve(
     cost = np.array(lp.col_cost_)
     piece = highspy.Highs()  # one solver object for all slices, each a small model of its own
     piece.setOptionValue("output_flag", False)
-    piece.setOptionValue("threads", 1)
+    same_threads(piece)
     piece.setOptionValue("mip_rel_gap", 1e-6)
     best = np.array(start, dtype=float)
     best_obj = float(cost @ best)

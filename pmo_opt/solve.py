@@ -75,6 +75,14 @@ def _highs_threads(wanted: int | None) -> int | None:
     return _THREADS_IN_PROCESS[0]
 
 
+def same_threads(highs) -> None:
+    """Give another HiGHS object of this process the thread count its first solve fixed (a
+    different count makes its run fail; see :func:`_highs_threads`)."""
+    wanted = _THREADS_IN_PROCESS[0] if _THREADS_IN_PROCESS else None
+    if wanted:
+        highs.setOptionValue("threads", int(wanted))
+
+
 class _HiGHS(pulp.HiGHS):
     """pulp's in-process HiGHS, plus a MIP start from the variables' current values."""
 
