@@ -27,6 +27,9 @@ RESULTS = HERE / "results"
 SCALE_TARGETS = {"S": (5, 1e-4), "M": (60, 0.005), "L": (120, 0.01), "XL": (300, 0.03)}
 
 
+SIZE_ORDER = {"S": 0, "M": 1, "L": 2, "XL": 3}
+
+
 def run_scale_case(size: str, seed: int, engine: str) -> dict:
     """Generate, load, optimise and compare with rank-and-fill; one size, in this process."""
     sys.path.insert(0, str(HERE))
@@ -138,8 +141,17 @@ def run_standard(engines: list[str], limit_s: float) -> list[dict]:
     return rows
 
 
-def write(rows: list[dict], path: Path) -> None:
+def write(rows: list[dict], path: Path, key: tuple[str, ...] = ()) -> None:
+    """Write ``rows`` as CSV; with ``key``, rows already in the file with another key stay."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if key and path.exists():
+        with path.open(newline="") as f:
+            old = list(csv.DictReader(f))
+        new_keys = {tuple(str(r[k]) for k in key) for r in rows}
+        kept = [r for r in old if tuple(r[k] for k in key) not in new_keys]
+        rows = sorted(
+            [*kept, *rows], key=lambda r: (SIZE_ORDER.get(str(r["size"]), 9), str(r["engine"]))
+        )
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -184,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
             print(json.dumps(rows[-1]), flush=True)
         if rows:
-            write(rows, RESULTS / "scale.csv")
+            write(rows, RESULTS / "scale.csv", key=("size", "seed", "engine"))
     if args.suite in ("standard", "all"):
         write(run_standard(args.engines, args.limit), RESULTS / "standard.csv")
     return 0

@@ -65,6 +65,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 
@@ -611,6 +612,7 @@ def optimise_cpsat(
     workers: int | None = None,
     solver: cp_model.CpSolver | None = None,
     start: tuple[Plan | None, str | None] | None = None,
+    on_solution: Callable[[dict[str, int]], None] | None = None,
 ) -> Plan:
     """Choose and schedule projects with CP-SAT (``solver="cpsat"``), or with both engines at
     once (``solver="auto"``, see :func:`optimise_auto`).
@@ -628,6 +630,9 @@ def optimise_cpsat(
         A ``CpSolver`` to use, so that another thread can stop it (``auto``).
     start
         ``(plan, name)`` from :func:`incumbent`, when the caller has it already (``auto``).
+    on_solution
+        Called with ``{project_id: start month index}`` for every improving plan CP-SAT finds
+        (``auto`` passes them on to HiGHS).
 
     Returns
     -------
@@ -671,7 +676,7 @@ def optimise_cpsat(
     solver = solver or cp_model.CpSolver()
     configure(solver, scenario, workers)
     t1 = time.perf_counter()
-    code = solver.solve(m.model)
+    code = solver.solve(m.model, _Relay(m, on_solution) if on_solution else None)
     facts["solve_seconds"] = time.perf_counter() - t1
     if code == cp_model.MODEL_INVALID:
         raise SolverError(f"CP-SAT rejected the model: {m.model.validate()}", solver="cpsat")
@@ -724,6 +729,37 @@ def optimise_cpsat(
     )
 
 
+class _Relay(cp_model.CpSolverSolutionCallback):
+    """Hands each improving CP-SAT plan on as project -> start month index."""
+
+    def __init__(self, m: CpsatModel, send: Callable[[dict[str, int]], None]):
+        super().__init__()
+        self.m, self.send = m, send
+
+    def on_solution_callback(self) -> None:  # CP-SAT's name
+        m = self.m
+        self.send({p: int(self.value(s)) for p, s in m.s.items() if self.boolean_value(m.y[p])})
+
+
+class _Mailbox:
+    """The latest plan from one engine for the other, each plan delivered at most once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._plan: dict[str, int] | None = None
+        self.sent = self.taken = 0
+
+    def put(self, plan: dict[str, int]) -> None:
+        with self._lock:
+            self._plan, self.sent = plan, self.sent + 1
+
+    def take(self) -> dict[str, int] | None:
+        with self._lock:
+            plan, self._plan = self._plan, None
+            self.taken += plan is not None
+            return plan
+
+
 def _relative_gap(objective: float, bound: float) -> float:
     diff = abs(bound - objective)
     if diff <= 1e-9 * max(1.0, abs(objective)):
@@ -755,8 +791,9 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
     Both start from the same incumbent: ``warm_start`` when given, else the rank-and-fill plan
     when it breaks no rule (hints for CP-SAT; the MILP path makes the same plan its MIP start
     itself, and under ``makespan`` also cuts the horizon at its makespan; CP-SAT does too).
-    Incumbents found during the search are not exchanged (CP-SAT takes hints only before its
-    search starts). Whichever engine proves optimality first stops the other: CP-SAT through
+    During the search every improving CP-SAT plan is offered to HiGHS, which asks for one
+    whenever it can take a user solution (``kCallbackMipUserSolution``) and keeps it when it is
+    better; the other way is closed (CP-SAT takes hints only before its search starts). Whichever engine proves optimality first stops the other: CP-SAT through
     ``stop_search``, HiGHS through its MIP interrupt callback (``optimise(..., stop=event)``).
     So the proven objective repeats, but which engine's plan comes back can depend on which
     proves first: use ``highs`` or ``cpsat`` when the exact plan must repeat run after run. A proven optimum wins, else the better objective, ties
@@ -773,13 +810,21 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
     cp_scenario = scenario.replace(solver="cpsat", threads=1)
     cp_solver = cp_model.CpSolver()
     milp_stop = threading.Event()
+    mailbox = _Mailbox()  # CP-SAT's plans for HiGHS, which asks for them during its search
     plans: dict[str, Plan | None] = {"highs": None, "cpsat": None}
     errors: dict[str, str] = {}
     t1 = time.perf_counter()
     stopped = {"highs": False, "cpsat": False}
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
-            "highs": pool.submit(optimise, portfolio, milp_scenario, warm_start, stop=milp_stop),
+            "highs": pool.submit(
+                optimise,
+                portfolio,
+                milp_scenario,
+                warm_start,
+                stop=milp_stop,
+                offers=mailbox.take,
+            ),
             "cpsat": pool.submit(
                 optimise_cpsat,
                 portfolio,
@@ -788,6 +833,7 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
                 workers=1,
                 solver=cp_solver,
                 start=start,
+                on_solution=mailbox.put,
             ),
         }
         names = {f: n for n, f in futures.items()}
@@ -818,6 +864,8 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
     engines = {n: _engine_facts(plans[n], errors.get(n)) for n in plans}
     engines["cpsat"]["stopped_after_milp_proof"] = stopped["cpsat"]
     engines["highs"]["stopped_after_cpsat_proof"] = stopped["highs"]
+    engines["highs"]["cpsat_plans_taken"] = mailbox.taken
+    engines["cpsat"]["plans_sent"] = mailbox.sent
     if all(p is None for p in plans.values()):
         raise SolverError(f"both engines failed: {errors}", solver="auto")
     maximise = scenario.objective != "makespan"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,7 @@ def optimise(
     warm_start: Plan | None = None,
     *,
     stop: threading.Event | None = None,
+    offers: Callable[[], dict[str, int] | None] | None = None,
 ) -> Plan:
     """Choose and schedule projects under ``scenario``; the plan says how good it is.
 
@@ -65,6 +67,9 @@ def optimise(
     stop
         An event that ends the MILP search early when set (``solver=auto`` sets it when the
         other engine has proven optimality); the plan is then ``feasible`` with its gap.
+    offers
+        ``offers() -> {project_id: start month index} or None``: plans found elsewhere during
+        the search (``solver=auto``: CP-SAT's), handed to HiGHS as it asks for them.
 
     Returns
     -------
@@ -103,8 +108,20 @@ def optimise(
     if warm_start is not None:
         _set_start(model, warm_start)
     improve = _search(model, portfolio, scenario) if warm_start is not None else None
+    offer = None
+    if offers is not None:
+
+        def offer():
+            starts = offers()
+            return None if starts is None else start_vector(model, portfolio, scenario, starts)
+
     result = solve_problem(
-        model.problem, scenario, warm_start=warm_start is not None, stop=stop, improve=improve
+        model.problem,
+        scenario,
+        warm_start=warm_start is not None,
+        stop=stop,
+        improve=improve,
+        offer=offer,
     )
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
@@ -239,6 +256,38 @@ def read_decisions(model: PortfolioModel) -> tuple[dict[str, str], pd.DataFrame]
         columns=["role", "month", "fte"],
     )
     return starts, hires
+
+
+def start_vector(
+    model: PortfolioModel, portfolio: Portfolio, scenario: Scenario, starts: dict[str, int]
+) -> np.ndarray | None:
+    """The solver's column values for a plan given as project -> start month index (the
+    variables' ``index`` as pulp's HiGHS numbered them), with the least hiring it needs;
+    ``None`` when a start is outside the model's windows."""
+    columns = model.problem.variables()
+    values = np.zeros(len(columns))
+    for p, t in starts.items():
+        x = model.x.get((p, int(t)))
+        if x is None:
+            return None
+        values[x.index] = 1.0
+        if p in model.y:
+            values[model.y[p].index] = 1.0
+    if model.hire:
+        months_ = {p: model.horizon[int(t)] for p, t in starts.items()}
+        index = {mo: i for i, mo in enumerate(model.horizon)}
+        need = needed_hires(portfolio, scenario, model.horizon, months_)
+        for r, mo, fte in need[["role", "month", "fte"]].itertuples(index=False):
+            h = model.hire.get((r, index[mo]))
+            if h is None:
+                return None
+            values[h.index] = float(fte)
+    if model.makespan is not None:
+        d = model.windows["duration"]
+        values[model.makespan.index] = float(
+            max((t + int(d[p]) for p, t in starts.items()), default=0)
+        )
+    return values
 
 
 def _set_start(model: PortfolioModel, plan: Plan) -> None:

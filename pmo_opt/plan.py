@@ -73,7 +73,7 @@ class Plan:
     def summary(self) -> dict:
         """The facts of ``summary.json``."""
         sel = self.projects["selected"]
-        return {
+        facts = {
             "scenario": self.scenario.name,
             "status": self.status,
             "objective": _num(self.objective),
@@ -91,6 +91,10 @@ class Plan:
             "hired_fte_months": round(float(self.hires["fte"].sum()), 3) if len(self.hires) else 0,
             "message": self.message,
         }
+        # how the plan was found, when an engine says more: the neighbourhood search's slices
+        # and bound, or both engines' outcomes under solver=auto
+        facts.update({k: self.details[k] for k in ("search", "engines") if k in self.details})
+        return facts
 
     def plan_table(self) -> pd.DataFrame:
         """``project_id``, ``selected`` 0/1, ``start``, ``finish`` (empty when not selected)."""

@@ -92,12 +92,14 @@ class _HiGHS(pulp.HiGHS):
         warm_start: bool = False,
         stop: threading.Event | None = None,
         improve: Callable | None = None,
+        offer: Callable | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.warm_start = warm_start
         self.stop = stop
         self.improve = improve
+        self.offer = offer
         self.search: dict | None = None
 
     def actualSolve(self, lp):  # noqa: N802 - pulp's name
@@ -128,6 +130,15 @@ class _HiGHS(pulp.HiGHS):
             sol.col_value = values
             sol.value_valid = True
             lp.solverModel.setSolution(sol)
+        if self.offer is not None:
+            offer = self.offer
+
+            def give(event) -> None:
+                values = offer()
+                if values is not None:
+                    event.data_in.setSolution(values)
+
+            lp.solverModel.cbMipUserSolution.subscribe(give)
         if self.stop is not None:
             stop = self.stop
 
@@ -146,6 +157,7 @@ def solve_problem(
     msg: bool = False,
     stop: threading.Event | None = None,
     improve: Callable | None = None,
+    offer: Callable | None = None,
 ) -> SolveResult:
     """Solve ``problem`` with the scenario's solver and limits; never raise on a model outcome.
 
@@ -166,6 +178,9 @@ def solve_problem(
         ``improve(highs, start_values) -> (values, facts)``, run on the built HiGHS model before
         the MIP search when ``warm_start`` is set (:func:`pmo_opt.lns.improve`); its time counts
         against the limit and its facts come back as ``SolveResult.search``.
+    offer
+        ``offer() -> column values or None``, asked by HiGHS during its search for a plan found
+        elsewhere (``solver=auto``: CP-SAT's latest); HiGHS checks it and keeps it if better.
     """
     name = "cbc" if scenario.solver == "cbc" else "highs"
     kwargs = {"timeLimit": scenario.time_limit_s, "gapRel": scenario.mip_gap, "msg": msg}
@@ -173,7 +188,7 @@ def solve_problem(
     if threads:
         kwargs["threads"] = threads
     if name == "highs":
-        solver = _HiGHS(warm_start=warm_start, stop=stop, improve=improve, **kwargs)
+        solver = _HiGHS(warm_start=warm_start, stop=stop, improve=improve, offer=offer, **kwargs)
     else:
         path = pulp.apis.coin_api.COIN_CMD().path if hasattr(pulp, "COIN_CMD") else None
         if not path or not os.path.exists(str(path)):
@@ -197,7 +212,7 @@ def solve_problem(
     if warm_start and name == "highs" and not _values_match_solver(problem):
         # HiGHS 1.16 can map a MIP start wrongly through presolve and hand back the start's
         # values with another plan's objective; never trust that: solve again without a start
-        return solve_problem(problem, scenario, warm_start=False, msg=msg, stop=stop)
+        return solve_problem(problem, scenario, warm_start=False, msg=msg, stop=stop, offer=offer)
     outcome = _read_outcome(problem, name, seconds, scenario)
     if name == "highs" and solver.search is not None:
         outcome = _with_search(outcome, solver.search, problem.sense == pulp.LpMaximize)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import highspy
+import numpy as np
 import pandas as pd
+import pulp
 
 from pmo_opt.data import Portfolio, load_portfolio
+from pmo_opt.model import build_model
+from pmo_opt.optimise import _list_schedule, _set_start, project_values
+from pmo_opt.scenario import resolve_horizon
+from pmo_opt.solve import quiet_native_output
 
 
 def write_portfolio(folder: Path, **tables: list[dict] | pd.DataFrame) -> Path:
@@ -23,3 +30,23 @@ def write_portfolio(folder: Path, **tables: list[dict] | pd.DataFrame) -> Path:
 def make_portfolio(folder: Path, **tables: list[dict] | pd.DataFrame) -> Portfolio:
     """Write and load a portfolio; ``capacity`` defaults to nothing beyond what is given."""
     return load_portfolio(write_portfolio(folder, **tables))
+
+
+def built_milp(portfolio, scenario):
+    """The model in a HiGHS object as pulp builds it, and rank-and-fill's plan as a vector."""
+    model = build_model(
+        portfolio,
+        scenario,
+        resolve_horizon(portfolio, scenario),
+        project_values(portfolio, scenario),
+    )
+    _set_start(model, _list_schedule(portfolio, scenario))
+    problem = model.problem
+    with quiet_native_output():
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    problem.solverModel = highs
+    solver = pulp.HiGHS(msg=False)
+    solver.buildSolverModel(problem)
+    start = np.array([float(v.varValue or 0.0) for v in problem.variables()])
+    return model, highs, start

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import test_model as hand
 import test_model_properties as props
-from builders import make_portfolio
+from builders import built_milp, make_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +22,9 @@ from pmo_opt.check import check_plan
 from pmo_opt.cpsat import decimal_scale
 from pmo_opt.data import load_portfolio
 from pmo_opt.instances import RCPSP_DIR, makespan_months, rcpsp_to_portfolio, read_psplib_sm
+from pmo_opt.lns import _fits as fits
 from pmo_opt.months import month_range
-from pmo_opt.optimise import optimise
+from pmo_opt.optimise import optimise, start_vector
 from pmo_opt.paths import ROOT
 from pmo_opt.scenario import Scenario, load_scenario
 
@@ -216,6 +217,34 @@ def test_auto_runs_both_engines_and_the_first_proof_stops_the_other(tmp_path):
         assert engines[other]["status"] == "feasible"
         key = "stopped_after_cpsat_proof" if other == "highs" else "stopped_after_milp_proof"
         assert engines[other][key] is True
+
+
+def test_a_plan_from_cpsat_becomes_milp_column_values_that_fit_the_model(tmp_path):
+    # what auto hands HiGHS during its search: start months turned into the MILP's columns
+    folder = _generated_s(tmp_path)
+    pf = load_portfolio(folder)
+    scenario = load_scenario(folder / "scenario.yaml", solver="cpsat", time_limit_s=2)
+    plan = optimise(pf, scenario)
+    assert plan.has_solution
+    index = {m: i for i, m in enumerate(plan.horizon)}
+    starts = {p: index[s] for p, s in plan.starts.items() if s is not None}
+    model, highs, _ = built_milp(pf, scenario.replace(solver="highs"))
+    values = start_vector(model, pf, scenario, starts)
+    lp = highs.getLp()
+    assert fits(lp, np.array(lp.col_lower_), np.array(lp.col_upper_), values)
+    assert -np.array(lp.col_cost_) @ values == pytest.approx(plan.objective)  # maximised
+    assert start_vector(model, pf, scenario, {next(iter(starts)): 10**6}) is None  # no window
+
+
+def test_auto_hands_cpsat_plans_to_highs_during_the_search(tmp_path):
+    folder = _generated_s(tmp_path)
+    pf = load_portfolio(folder)
+    scenario = load_scenario(folder / "scenario.yaml", solver="auto", time_limit_s=4)
+    plan = optimise(pf, scenario)
+    engines = plan.details["engines"]
+    assert engines["cpsat"]["plans_sent"] >= 1  # at least its first (hinted) plan
+    assert 0 <= engines["highs"]["cpsat_plans_taken"] <= engines["cpsat"]["plans_sent"]
+    assert plan.has_solution and check_plan(pf, scenario, plan) == []
 
 
 def test_a_set_stop_event_ends_the_milp_search_with_an_honest_status(tmp_path):

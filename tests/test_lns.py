@@ -7,19 +7,16 @@ import sys
 
 import highspy
 import numpy as np
-import pulp
 import pytest
+from builders import built_milp
 
 import pmo_opt.optimise as optimise_module
 from pmo_opt.baseline import rank_and_fill
 from pmo_opt.check import check_plan
 from pmo_opt.data import load_portfolio
 from pmo_opt.lns import Neighbourhoods, _Columns, _fits, aggregated_bound, improve
-from pmo_opt.model import build_model
-from pmo_opt.optimise import _list_schedule, _set_start, project_values
 from pmo_opt.paths import ROOT
-from pmo_opt.scenario import load_scenario, resolve_horizon
-from pmo_opt.solve import quiet_native_output
+from pmo_opt.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -32,29 +29,9 @@ def generated_s(tmp_path_factory):
     return load_portfolio(folder), load_scenario(folder / "scenario.yaml")
 
 
-def _built(portfolio, scenario):
-    """The model in a HiGHS object as pulp builds it, and rank-and-fill's plan as a vector."""
-    model = build_model(
-        portfolio,
-        scenario,
-        resolve_horizon(portfolio, scenario),
-        project_values(portfolio, scenario),
-    )
-    _set_start(model, _list_schedule(portfolio, scenario))
-    problem = model.problem
-    with quiet_native_output():
-        highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    problem.solverModel = highs
-    solver = pulp.HiGHS(msg=False)
-    solver.buildSolverModel(problem)
-    start = np.array([float(v.varValue or 0.0) for v in problem.variables()])
-    return model, highs, start
-
-
 def test_search_improves_the_start_and_every_answer_fits_the_full_model(generated_s):
     portfolio, scenario = generated_s
-    model, highs, start = _built(portfolio, scenario)
+    model, highs, start = built_milp(portfolio, scenario)
     hood = Neighbourhoods.of(model, portfolio.demand)
     lp = highs.getLp()
     lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
@@ -71,7 +48,7 @@ def test_search_improves_the_start_and_every_answer_fits_the_full_model(generate
 
 def test_aggregated_relaxation_bounds_the_plans_and_is_weaker_than_the_full_one(generated_s):
     portfolio, scenario = generated_s
-    model, highs, start = _built(portfolio, scenario)
+    model, highs, start = built_milp(portfolio, scenario)
     hood = Neighbourhoods.of(model, portfolio.demand)
     matrix = _Columns(highs.getLp())
     bound, values = aggregated_bound(matrix, hood.row_groups, seconds=30)
