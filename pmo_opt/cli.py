@@ -51,7 +51,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if plan.status == "infeasible":
         from dataclasses import replace
 
-        from .explain import diagnose_infeasibility
+        from .diagnose import diagnose_infeasibility
 
         diagnosis = diagnose_infeasibility(portfolio, scenario, plan)
         plan = replace(plan, details={**plan.details, "diagnosis": diagnosis.sentences})
@@ -142,7 +142,9 @@ def _write_tables(out: str | None, tables: dict[str, object]) -> None:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from .data import load_portfolio
-    from .explain import binding_constraints, diagnose_infeasibility, hiring_advice, why_not
+    from .diagnose import diagnose_infeasibility
+    from .explain import binding_constraints, why_not
+    from .hiring import hiring_advice
     from .optimise import optimise
 
     portfolio = load_portfolio(args.portfolio)

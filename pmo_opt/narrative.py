@@ -880,7 +880,7 @@ def hiring_pays(advice: Any) -> bool:
 
 
 def hiring_sentence(advice: Any) -> str:
-    """What :func:`pmo_opt.explain.hiring_advice` found, without claiming a gain smaller than the
+    """What :func:`pmo_opt.hiring.hiring_advice` found, without claiming a gain smaller than the
     re-solve's tolerance (a plan with hiring allowed is never worse; one solved to a looser gap
     can come out a little below today's plan)."""
     if hiring_pays(advice):
@@ -973,7 +973,7 @@ def board_brief(
     explanations
         :func:`explanations_table` rows for the left-out projects the board may ask about.
     advice
-        :func:`pmo_opt.explain.hiring_advice` for the scenario.
+        :func:`pmo_opt.hiring.hiring_advice` for the scenario.
     """
     s = plan.scenario
     horizon = list(plan.horizon)

@@ -8,15 +8,9 @@ from builders import make_portfolio
 
 from pmo_opt.check import check_plan
 from pmo_opt.cli import main
-from pmo_opt.explain import (
-    apply_relaxation,
-    binding_constraints,
-    bring_in,
-    diagnose_infeasibility,
-    hiring_advice,
-    marginal_fte_value,
-    why_not,
-)
+from pmo_opt.diagnose import apply_relaxation, diagnose_infeasibility
+from pmo_opt.explain import binding_constraints, bring_in, why_not
+from pmo_opt.hiring import hiring_advice, marginal_fte_value
 from pmo_opt.optimise import optimise
 from pmo_opt.scenario import Scenario
 

@@ -245,7 +245,7 @@ def test_budget_frontier_puts_todays_plan_on_the_curve(portfolio, plan):
 
 
 def test_hiring_is_claimed_only_beyond_the_resolves_tolerance(plan):
-    from pmo_opt.explain import HiringAdvice
+    from pmo_opt.hiring import HiringAdvice
 
     runs = pd.DataFrame(
         [{"role": "dev", "first_month": "2027-01", "last_month": "2027-01", "fte_max": 1.0,
