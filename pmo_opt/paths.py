@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -12,7 +13,15 @@ SAMPLE_XLSX = DATA_DIR / "sample.xlsx"
 SCENARIOS_DIR = DATA_DIR / "scenarios"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
-BENCHDATA_DIR = ROOT.parent / "shared" / "benchdata"
+#: the few public benchmark instances the tests use, vendored with their source and terms
+INSTANCES_DIR = ROOT / "benchmarks" / "instances"
+
+
+def benchdata_dir() -> Path:
+    """Where larger benchmark sets live: ``$PMO_OPT_BENCHDATA`` (same layout: ``knapsack/``,
+    ``rcpsp/``), else the vendored :data:`INSTANCES_DIR`."""
+    given = os.environ.get("PMO_OPT_BENCHDATA")
+    return Path(given).expanduser().resolve() if given else INSTANCES_DIR
 
 
 def resolve(path: str | Path) -> Path:

@@ -32,19 +32,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import months
-from .data import TABLES
-from .errors import InputError, Problem
-from .paths import BENCHDATA_DIR
-from .scenario import Scenario, load_scenario
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import TABLES
+from pmo_opt.inputs.scenario import Scenario, load_scenario
+from pmo_opt.paths import INSTANCES_DIR
 
 #: First month of every converted benchmark portfolio (any month would do).
 BENCH_START = "2030-01"
 #: File name of the scenario written beside a converted portfolio's tables.
 SCENARIO_FILE = "scenario.yaml"
 
-KNAPSACK_DIR = BENCHDATA_DIR / "knapsack"
-RCPSP_DIR = BENCHDATA_DIR / "rcpsp"
+KNAPSACK_DIR = INSTANCES_DIR / "knapsack"
+RCPSP_DIR = INSTANCES_DIR / "rcpsp"
 
 
 # --------------------------------------------------------------------------------------------
