@@ -40,7 +40,7 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
-	PMO_OPT_INTERACTIVE=0 $(PY) -m pmo_opt.reports refresh-notebooks
+	PMO_OPT_INTERACTIVE=0 $(PY) -m pmo_opt.present.reports refresh-notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from pmo_opt import months
-from pmo_opt.instances import write_tables
+from pmo_opt.inputs import months
+from pmo_opt.inputs.instances import write_tables
 from pmo_opt.paths import ROOT
 
 
@@ -424,7 +424,7 @@ def generate_portfolio(size: str, seed: int, folder: str | Path) -> Path:
     Returns
     -------
     Path
-        ``folder``, ready for ``pmo_opt.data.load_portfolio`` and ``pmo-opt plan``.
+        ``folder``, ready for ``pmo_opt.inputs.data.load_portfolio`` and ``pmo-opt plan``.
     """
     generated = build_tables(size, seed)
     out = write_tables(folder, generated.tables)

@@ -35,11 +35,11 @@ def run_scale_case(size: str, seed: int, engine: str) -> dict:
     sys.path.insert(0, str(HERE))
     from generate import generate_portfolio
 
-    from pmo_opt.baseline import rank_and_fill
-    from pmo_opt.check import check_plan
-    from pmo_opt.data import load_portfolio
-    from pmo_opt.optimise import optimise
-    from pmo_opt.scenario import Scenario
+    from pmo_opt.engine.check import check_plan
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.engine.rank_fill import rank_and_fill
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.inputs.scenario import Scenario
 
     limit, gap = SCALE_TARGETS[size]
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,9 +85,9 @@ def run_scale_case(size: str, seed: int, engine: str) -> dict:
 
 def run_standard(engines: list[str], limit_s: float) -> list[dict]:
     """Petersen (7), Chu-Beasley 5x100 (30) and PSPLIB j30 (10) through the public interface."""
-    from pmo_opt.check import check_plan
-    from pmo_opt.data import load_portfolio
-    from pmo_opt.instances import (
+    from pmo_opt.engine.check import check_plan
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.instances import (
         KNAPSACK_DIR,
         RCPSP_DIR,
         mknap_to_portfolio,
@@ -96,7 +96,7 @@ def run_standard(engines: list[str], limit_s: float) -> list[dict]:
         read_psplib_sm,
         read_rcpsp_optimum,
     )
-    from pmo_opt.optimise import optimise
+    from pmo_opt.inputs.load import load_portfolio
 
     rows = []
     cases = []

@@ -1,3 +1,3 @@
-from .cli import main
+from pmo_opt.cli import main
 
 raise SystemExit(main())

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import InfeasibleError, InputError, PmoError
+from pmo_opt import __version__
+from pmo_opt.errors import InfeasibleError, InputError, PmoError
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
@@ -26,14 +26,14 @@ EPILOG = """examples:
 
 
 def _scenario(args: argparse.Namespace):
-    from .scenario import load_scenario, parse_sets
+    from pmo_opt.inputs.scenario import load_scenario, parse_sets
 
     return load_scenario(getattr(args, "scenario", None), **parse_sets(getattr(args, "set", [])))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .data import load_portfolio
-    from .validate import summary_text
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.inputs.validate import summary_text
 
     portfolio = load_portfolio(args.portfolio)
     print(summary_text(portfolio))
@@ -41,8 +41,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from .data import load_portfolio
-    from .optimise import optimise, plan_report_text
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.present.plan_text import plan_report_text
 
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
@@ -51,7 +52,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if plan.status == "infeasible":
         from dataclasses import replace
 
-        from .diagnose import diagnose_infeasibility
+        from pmo_opt.analysis.diagnose import diagnose_infeasibility
 
         diagnosis = diagnose_infeasibility(portfolio, scenario, plan)
         plan = replace(plan, details={**plan.details, "diagnosis": diagnosis.sentences})
@@ -71,8 +72,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_rank(args: argparse.Namespace) -> int:
     import warnings
 
-    from .data import load_portfolio
-    from .scoring import describe_scoring, portfolio_ahp, ranking_table
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.prioritise.ahp import portfolio_ahp
+    from pmo_opt.prioritise.scoring import describe_scoring, ranking_table
 
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
@@ -96,8 +98,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_frontier(args: argparse.Namespace) -> int:
-    from .data import load_portfolio
-    from .frontier import efficient_frontier
+    from pmo_opt.analysis.frontier import efficient_frontier
+    from pmo_opt.inputs.load import load_portfolio
 
     portfolio = load_portfolio(args.portfolio)
     table = efficient_frontier(
@@ -122,7 +124,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .reports import run_reports
+    from pmo_opt.present.reports import run_reports
 
     return run_reports(
         args.portfolio, args.scenario or [None], out=args.out, timeout_s=args.timeout
@@ -141,11 +143,11 @@ def _write_tables(out: str | None, tables: dict[str, object]) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .data import load_portfolio
-    from .diagnose import diagnose_infeasibility
-    from .explain import binding_constraints, why_not
-    from .hiring import hiring_advice
-    from .optimise import optimise
+    from pmo_opt.analysis.diagnose import diagnose_infeasibility
+    from pmo_opt.analysis.explain import binding_constraints, why_not
+    from pmo_opt.analysis.hiring import hiring_advice
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.load import load_portfolio
 
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
@@ -186,10 +188,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_scenarios, load_scenarios
-    from .data import load_portfolio
-    from .paths import SCENARIOS_DIR
-    from .scenario import parse_sets, with_overrides
+    from pmo_opt.analysis.compare import compare_scenarios, load_scenarios
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.inputs.scenario import parse_sets, with_overrides
+    from pmo_opt.paths import SCENARIOS_DIR
 
     portfolio = load_portfolio(args.portfolio)
     paths = args.scenario or sorted(
@@ -220,8 +222,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:
-    from .data import load_portfolio
-    from .uncertainty import monte_carlo
+    from pmo_opt.analysis.uncertainty import monte_carlo
+    from pmo_opt.inputs.load import load_portfolio
 
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
@@ -347,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     try:
         if getattr(args, "scheduler", None) is not None:
-            from .sweep import check_scheduler
+            from pmo_opt.analysis.sweep import check_scheduler
 
             check_scheduler(args.scheduler)  # before any solve, not after the first one
         return int(args.func(args) or 0)

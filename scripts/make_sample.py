@@ -26,8 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pmo_opt import months, paths
-from pmo_opt.data import TABLES
+from pmo_opt import paths
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import TABLES
 
 SEED = 2027
 ORGANISATION = "Harbourline Mutual"

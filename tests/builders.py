@@ -9,11 +9,14 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from pmo_opt.data import Portfolio, load_portfolio
-from pmo_opt.model import build_model
-from pmo_opt.optimise import _list_schedule, _set_start, project_values
-from pmo_opt.scenario import resolve_horizon
-from pmo_opt.solve import quiet_native_output
+from pmo_opt.engine.milp import set_start
+from pmo_opt.engine.model import build_model
+from pmo_opt.engine.objective import project_values
+from pmo_opt.engine.solve import quiet_native_output
+from pmo_opt.engine.start import list_schedule
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.scenario import resolve_horizon
 
 
 def write_portfolio(folder: Path, **tables: list[dict] | pd.DataFrame) -> Path:
@@ -40,7 +43,7 @@ def built_milp(portfolio, scenario):
         resolve_horizon(portfolio, scenario),
         project_values(portfolio, scenario),
     )
-    _set_start(model, _list_schedule(portfolio, scenario))
+    set_start(model, list_schedule(portfolio, scenario))
     problem = model.problem
     with quiet_native_output():
         highs = highspy.Highs()

@@ -12,13 +12,13 @@ from builders import make_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_opt import months
-from pmo_opt.baseline import priority_order, rank_and_fill
-from pmo_opt.check import assert_plan_ok, check_plan
-from pmo_opt.data import TABLES, RawTable, build_portfolio
+from pmo_opt.engine.check import assert_plan_ok, check_plan
+from pmo_opt.engine.plan import make_plan
+from pmo_opt.engine.rank_fill import priority_order, rank_and_fill
 from pmo_opt.errors import InputError
-from pmo_opt.plan import make_plan
-from pmo_opt.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import TABLES, RawTable, build_portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 H4 = {"horizon_start": "2027-01", "horizon_months": 4}
 
@@ -282,7 +282,7 @@ def test_value_minus_delay_objective_counts_the_delay(tmp_path):
 
 
 def test_sample_portfolio_passes_the_check():
-    from pmo_opt.data import load_portfolio
+    from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.paths import SAMPLE_DIR
 
     if not (SAMPLE_DIR / "projects.csv").exists():

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_baseline import small_cases  # random small portfolios
 
-from pmo_opt import months
-from pmo_opt.check import RULES, Violation, assert_plan_ok, check_plan, violations_table
+from pmo_opt.engine.check import RULES, Violation, assert_plan_ok, check_plan, violations_table
+from pmo_opt.engine.plan import make_plan
 from pmo_opt.errors import InputError
-from pmo_opt.plan import make_plan
-from pmo_opt.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs import months
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 H6 = {"horizon_start": "2027-01", "horizon_months": 6}
 

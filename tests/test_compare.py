@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from builders import make_portfolio
 
-from pmo_opt.check import check_plan
+from pmo_opt.analysis.compare import compare_scenarios, load_scenarios
 from pmo_opt.cli import main
-from pmo_opt.compare import compare_scenarios, load_scenarios
+from pmo_opt.engine.check import check_plan
 from pmo_opt.errors import InputError
-from pmo_opt.scenario import Scenario
+from pmo_opt.inputs.scenario import Scenario
 
 WINDOW = "horizon_start: 2027-01\nhorizon_months: 4\n"
 

@@ -17,16 +17,17 @@ from builders import built_milp, make_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_opt.baseline import rank_and_fill
-from pmo_opt.check import check_plan
-from pmo_opt.cpsat import decimal_scale
-from pmo_opt.data import load_portfolio
-from pmo_opt.instances import RCPSP_DIR, makespan_months, rcpsp_to_portfolio, read_psplib_sm
-from pmo_opt.lns import _fits as fits
-from pmo_opt.months import month_range
-from pmo_opt.optimise import optimise, start_vector
+from pmo_opt.engine.check import check_plan
+from pmo_opt.engine.cpsat import decimal_scale
+from pmo_opt.engine.lns import _fits as fits
+from pmo_opt.engine.milp import start_vector
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.rank_fill import rank_and_fill
+from pmo_opt.inputs.instances import RCPSP_DIR, makespan_months, rcpsp_to_portfolio, read_psplib_sm
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.months import month_range
+from pmo_opt.inputs.scenario import Scenario, load_scenario
 from pmo_opt.paths import ROOT
-from pmo_opt.scenario import Scenario, load_scenario
 
 H4 = {"horizon_start": "2027-01", "horizon_months": 4}
 

@@ -16,15 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_opt.data import (
-    TABLES,
-    Portfolio,
-    load_portfolio,
-    parse_number,
-    read_tables,
-)
 from pmo_opt.errors import InputError
-from pmo_opt.validate import validate_tables
+from pmo_opt.inputs.data import TABLES, Portfolio, parse_number, read_tables
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.validate import validate_tables
 
 PROJECTS = [
     ["project_id", "name", "status", "earliest_start", "deadline", "duration", "cost", "benefit"],

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from builders import make_portfolio
 
-from pmo_opt.check import check_plan
+from pmo_opt.analysis.diagnose import apply_relaxation, diagnose_infeasibility
+from pmo_opt.analysis.explain import binding_constraints, bring_in, why_not
+from pmo_opt.analysis.hiring import hiring_advice, marginal_fte_value
 from pmo_opt.cli import main
-from pmo_opt.diagnose import apply_relaxation, diagnose_infeasibility
-from pmo_opt.explain import binding_constraints, bring_in, why_not
-from pmo_opt.hiring import hiring_advice, marginal_fte_value
-from pmo_opt.optimise import optimise
-from pmo_opt.scenario import Scenario
+from pmo_opt.engine.check import check_plan
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.inputs.scenario import Scenario
 
 H4 = {"horizon_start": "2027-01", "horizon_months": 4}
 

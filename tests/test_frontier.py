@@ -6,17 +6,17 @@ import pandas as pd
 import pytest
 from builders import make_portfolio
 
-from pmo_opt.check import check_plan
-from pmo_opt.cli import main
-from pmo_opt.frontier import (
+from pmo_opt.analysis.frontier import (
     budget_reference,
     efficient_frontier,
     frontier_plans,
     frontier_table,
     risk_frontier,
 )
-from pmo_opt.optimise import optimise
-from pmo_opt.scenario import Scenario
+from pmo_opt.cli import main
+from pmo_opt.engine.check import check_plan
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.inputs.scenario import Scenario
 
 
 def scen(**kw) -> Scenario:

@@ -9,11 +9,11 @@ import time
 import numpy as np
 import pytest
 
-from pmo_opt.check import check_plan
-from pmo_opt.data import load_portfolio
+from pmo_opt.engine.check import check_plan
+from pmo_opt.engine.plan import make_plan, spend_profile
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.scenario import load_scenario, resolve_horizon
 from pmo_opt.paths import ROOT
-from pmo_opt.plan import make_plan, spend_profile
-from pmo_opt.scenario import load_scenario, resolve_horizon
 
 
 def _load_generator():

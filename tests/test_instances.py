@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_opt import months
-from pmo_opt.check import check_plan
-from pmo_opt.data import load_portfolio
+from pmo_opt.engine.check import check_plan
 from pmo_opt.errors import InputError
-from pmo_opt.instances import (
+from pmo_opt.inputs import months
+from pmo_opt.inputs.instances import (
     BENCH_START,
     KNAPSACK_DIR,
     RCPSP_DIR,
@@ -29,7 +28,8 @@ from pmo_opt.instances import (
     read_psplib_sm,
     read_rcpsp_optimum,
 )
-from pmo_opt.scenario import load_scenario, resolve_horizon
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.scenario import load_scenario, resolve_horizon
 
 PETERSEN = [  # (n, m, optimum) per problem, from the benchdata README
     (6, 10, 3800),
@@ -157,7 +157,7 @@ def test_known_optimum_is_the_best_subset_within_the_capacity_tables(tmp_path, p
 
 
 def test_petersen_problem_1_solves_to_3800_through_optimise(tmp_path, petersen):
-    from pmo_opt.optimise import optimise
+    from pmo_opt.engine.optimise import optimise
 
     scenario = mknap_to_portfolio(petersen[0], tmp_path)
     portfolio = load_portfolio(tmp_path)
@@ -352,7 +352,7 @@ def test_converting_into_a_used_folder_leaves_no_stale_table(tmp_path, petersen)
 
 @pytest.mark.slow
 def test_j301_1_through_optimise_is_never_better_than_the_proven_optimum(tmp_path):
-    from pmo_opt.optimise import optimise
+    from pmo_opt.engine.optimise import optimise
 
     inst = read_psplib_sm(RCPSP_DIR / "j301_1.sm")
     scenario = rcpsp_to_portfolio(inst, tmp_path).replace(time_limit_s=10)

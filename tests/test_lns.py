@@ -1,4 +1,4 @@
-"""The neighbourhood search that improves the first plan on large models (pmo_opt.lns)."""
+"""The neighbourhood search that improves the first plan on large models (pmo_opt.engine.lns)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 from builders import built_milp
 
-import pmo_opt.optimise as optimise_module
-from pmo_opt.baseline import rank_and_fill
-from pmo_opt.check import check_plan
-from pmo_opt.data import load_portfolio
-from pmo_opt.lns import Neighbourhoods, _Columns, _fits, aggregated_bound, improve
+import pmo_opt.engine.milp as milp_module
+from pmo_opt.engine.check import check_plan
+from pmo_opt.engine.lns import Neighbourhoods, _Columns, _fits, aggregated_bound, improve
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.rank_fill import rank_and_fill
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.scenario import load_scenario
 from pmo_opt.paths import ROOT
-from pmo_opt.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +76,9 @@ def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
     generated_s, monkeypatch
 ):
     portfolio, scenario = generated_s
-    monkeypatch.setattr(optimise_module, "LNS_COLUMNS", 0)  # S counts as large here
+    monkeypatch.setattr(milp_module, "LNS_COLUMNS", 0)  # S counts as large here
     short = scenario.replace(time_limit_s=4, threads=1)
-    plan = optimise_module.optimise(portfolio, short)
+    plan = optimise(portfolio, short)
     search = plan.details["search"]
     assert search["slices"] >= 1 and search["bound"] is not None
     assert plan.status == "feasible" and plan.gap > short.mip_gap
@@ -89,5 +90,5 @@ def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
 def test_small_models_are_solved_without_the_search():
     portfolio = load_portfolio(ROOT / "data" / "sample")
     scenario = load_scenario(ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1)
-    plan = optimise_module.optimise(portfolio, scenario)
+    plan = optimise(portfolio, scenario)
     assert "search" not in plan.details

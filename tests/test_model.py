@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from builders import make_portfolio
 
-from pmo_opt.optimise import optimise
-from pmo_opt.scenario import Scenario
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.inputs.scenario import Scenario
 
 H4 = {"horizon_start": "2027-01", "horizon_months": 4}
 
@@ -195,7 +195,7 @@ def test_infeasible_committed_work_is_data_not_exception(tmp_path):
 
 
 def test_time_limited_plan_is_never_called_optimal(tmp_path):
-    from pmo_opt.solve import _read_outcome  # noqa: F401 - the path under test is the solver's
+    from pmo_opt.engine.solve import _read_outcome  # noqa: F401 - the path under test is the solver's
 
     plan = optimise(three(tmp_path), scen(time_limit_s=30))
     assert plan.status == "optimal" and plan.gap is not None and plan.gap <= 1e-4

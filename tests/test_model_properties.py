@@ -13,9 +13,9 @@ from builders import make_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_opt.months import month_range
-from pmo_opt.optimise import optimise
-from pmo_opt.scenario import Scenario
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.inputs.months import month_range
+from pmo_opt.inputs.scenario import Scenario
 
 
 @st.composite
@@ -102,8 +102,8 @@ def brute_force_optimum(T, tables) -> float | None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(portfolios())
 def test_milp_matches_brute_force_and_passes_checker(case):
-    from pmo_opt.baseline import rank_and_fill
-    from pmo_opt.check import check_plan
+    from pmo_opt.engine.check import check_plan
+    from pmo_opt.engine.rank_fill import rank_and_fill
 
     T, tables = case
     with tempfile.TemporaryDirectory() as tmp:

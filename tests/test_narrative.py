@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from builders import make_portfolio
 
-from pmo_opt import narrative
-from pmo_opt.baseline import rank_and_fill
-from pmo_opt.compare import compare_scenarios
-from pmo_opt.optimise import optimise
-from pmo_opt.scenario import Scenario
+from pmo_opt.analysis.compare import compare_scenarios
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.rank_fill import rank_and_fill
+from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.present import narrative
 
 BASE = Scenario(
     name="base", horizon_start="2027-01", horizon_months=2, objective="benefit", time_limit_s=20
@@ -245,7 +245,7 @@ def test_budget_frontier_puts_todays_plan_on_the_curve(portfolio, plan):
 
 
 def test_hiring_is_claimed_only_beyond_the_resolves_tolerance(plan):
-    from pmo_opt.hiring import HiringAdvice
+    from pmo_opt.analysis.hiring import HiringAdvice
 
     runs = pd.DataFrame(
         [{"role": "dev", "first_month": "2027-01", "last_month": "2027-01", "fte_max": 1.0,

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from pmo_opt import paths
-from pmo_opt.params import KNOWN_PARAMETERS
+from pmo_opt.present.params import KNOWN_PARAMETERS
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 EXPECTED = [

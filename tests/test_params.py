@@ -12,14 +12,14 @@ from papermill.translators import translate_parameters
 
 from pmo_opt import paths
 from pmo_opt.errors import InputError
-from pmo_opt.params import (
+from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.present.params import (
     INTERACTIVE_ENV,
     PLAN_FILE,
     display_path,
     injected_names,
     notebook_setup,
 )
-from pmo_opt.scenario import Scenario
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +108,9 @@ def test_a_wrong_value_names_the_parameter_and_the_value(folder, name, value, ex
 
 
 def test_a_module_hiding_a_parameter_is_refused(folder):
-    import pmo_opt.scoring
+    import pmo_opt.prioritise.scoring
 
-    ns = _namespace(folder, scoring=pmo_opt.scoring)  # `from pmo_opt import scoring`
+    ns = _namespace(folder, scoring=pmo_opt.prioritise.scoring)  # `from pmo_opt import scoring`
     with pytest.raises(InputError, match="hides the parameter 'scoring'"):
         notebook_setup(ns)
 

@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 
 from pmo_opt import paths
-from pmo_opt.reports import execute_notebook
+from pmo_opt.present.reports import execute_notebook
 
 pytestmark = [pytest.mark.slow]
 

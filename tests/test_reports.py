@@ -15,9 +15,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pmo_opt import reports
 from pmo_opt.cli import main as cli_main
 from pmo_opt.errors import InputError, PmoError
+from pmo_opt.present import reports
 
 FIXTURES = Path(__file__).parent / "notebooks_fixture"
 TABLES_NB = FIXTURES / "01-fixture-tables.ipynb"

@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_opt import months, paths
-from pmo_opt.data import Portfolio, load_portfolio
-from pmo_opt.scenario import Scenario, load_scenario, resolve_horizon
+from pmo_opt import paths
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.scenario import Scenario, load_scenario, resolve_horizon
 
 TABLES = [f.name for f in dataclasses.fields(Portfolio) if f.type in ("pd.DataFrame", pd.DataFrame)]
 SCENARIOS = ("baseline", "budget_cut_20", "hire_scarce_role", "board_decision")

@@ -10,24 +10,21 @@ import pandas as pd
 import pytest
 from builders import make_portfolio
 
+from pmo_opt.analysis.uncertainty import selection_stability
 from pmo_opt.errors import InputError
-from pmo_opt.scenario import Scenario
-from pmo_opt.scoring import (
-    InconsistentJudgementsWarning,
-    ahp_weights,
+from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.prioritise.ahp import InconsistentJudgementsWarning, ahp_weights
+from pmo_opt.prioritise.scoring import (
     benefit_cost_ratio,
     criteria_weights,
     normalised_scores,
-    perturb_weights,
     priority_scores,
     project_value,
-    rank_stability,
-    rank_swaps,
     ranking_table,
     scoring_method,
-    selection_stability,
     wsjf,
 )
+from pmo_opt.prioritise.stability import perturb_weights, rank_stability, rank_swaps
 
 
 def pairwise_from_matrix(names: list[str], matrix: list[list[float]]) -> pd.DataFrame:

@@ -17,14 +17,14 @@ import pytest
 import yaml
 from builders import make_portfolio
 
+from pmo_opt.analysis.compare import compare_scenarios
+from pmo_opt.analysis.explain import why_not
+from pmo_opt.analysis.frontier import efficient_frontier, frontier_plans, risk_frontier
+from pmo_opt.analysis.sweep import executor, for_sweep, map_ordered
+from pmo_opt.analysis.uncertainty import monte_carlo
 from pmo_opt.cli import main
-from pmo_opt.compare import compare_scenarios
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.explain import why_not
-from pmo_opt.frontier import efficient_frontier, frontier_plans, risk_frontier
-from pmo_opt.scenario import Scenario, load_scenario
-from pmo_opt.sweep import executor, for_sweep, map_ordered
-from pmo_opt.uncertainty import monte_carlo
+from pmo_opt.inputs.scenario import Scenario, load_scenario
 
 SC = Scenario(horizon_start="2027-01", horizon_months=4)
 NOWHERE = "tcp://127.0.0.1:1"  # a port nothing listens on
@@ -226,8 +226,8 @@ def test_command_with_nothing_listening_exits_with_input_error(tmp_path, capsys)
 
 def test_importing_the_package_does_not_import_dask():
     code = (
-        "import sys, pmo_opt.cli, pmo_opt.frontier, pmo_opt.uncertainty, pmo_opt.compare, "
-        "pmo_opt.explain; print(sorted(m for m in sys.modules if m.startswith('distributed')))"
+        "import sys, pmo_opt.cli, pmo_opt.analysis.frontier, pmo_opt.analysis.uncertainty, pmo_opt.analysis.compare, "
+        "pmo_opt.analysis.explain; print(sorted(m for m in sys.modules if m.startswith('distributed')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 from builders import make_portfolio
 
-from pmo_opt.scenario import Scenario
-from pmo_opt.uncertainty import (
+from pmo_opt.analysis.uncertainty import (
     DrawTask,
     _triangular,
     bounds,
@@ -16,6 +15,7 @@ from pmo_opt.uncertainty import (
     perturb,
     solve_draw,
 )
+from pmo_opt.inputs.scenario import Scenario
 
 SC = Scenario(horizon_start="2027-01", horizon_months=4)
 

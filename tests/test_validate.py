@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_opt.data import Portfolio, load_portfolio, read_tables
 from pmo_opt.errors import InputError
-from pmo_opt.validate import summary_text, validate_tables
+from pmo_opt.inputs.data import Portfolio, read_tables
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.validate import summary_text, validate_tables
 
 # A small valid portfolio using every table; each bad-input case edits one line of it.
 VALID = {

@@ -13,8 +13,8 @@ import yaml
 from builders import make_portfolio
 
 from pmo_opt.errors import InputError
-from pmo_opt.scenario import Scenario, load_scenario
-from pmo_opt.widgets import (
+from pmo_opt.inputs.scenario import Scenario, load_scenario
+from pmo_opt.present.widgets import (
     PrioritisationPanel,
     SelectionPanel,
     prioritisation_panel,
@@ -118,7 +118,7 @@ def test_first_solve_shows_status_selection_baseline_and_charts(panel):
     assert panel.baseline.solver == "rank_and_fill"
     assert plan.total_value >= panel.baseline.total_value - 1e-6
     pngs = [o for o in panel.output.outputs if "image/png" in o["data"]]
-    if importlib.util.find_spec("pmo_opt.charts"):
+    if importlib.util.find_spec("pmo_opt.present.charts"):
         assert len(pngs) == 2
     else:
         assert not pngs and "Charts are not available" in text

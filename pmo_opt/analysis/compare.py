@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import months
-from .data import Portfolio
-from .errors import InputError, Problem
-from .optimise import check_decisions
-from .plan import Plan
-from .scenario import Scenario, load_scenario
-from .sweep import for_sweep, map_ordered, solve_task
+from pmo_opt.analysis.sweep import for_sweep, map_ordered, solve_task
+from pmo_opt.engine.objective import check_decisions
+from pmo_opt.engine.plan import Plan
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, load_scenario
 
 
 @dataclass(frozen=True)

@@ -19,28 +19,30 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from . import months
-from .data import Portfolio
-from .errors import InputError, Problem
-from .model import PortfolioModel, build_model, start_windows
-from .optimise import check_decisions, optimise, project_values, read_decisions
-from .plan import Plan, capacity_grid, make_plan, spend_profile
-from .scenario import Scenario, resolve_horizon
-from .solve import solve_problem
-from .wording import (
-    _capitalise,
-    _ceil_fte,
-    _ceil_money,
-    _fte,
-    _join,
-    _label,
-    _money,
-    _months_word,
-    _period_text,
-    _runs,
-    _safe,
-    _span,
+from pmo_opt.analysis.wording import (
+    capitalise,
+    ceil_fte,
+    ceil_money,
+    fte,
+    join,
+    label,
+    money,
+    months_word,
+    period_text,
+    runs,
+    safe,
+    span,
 )
+from pmo_opt.engine.milp import read_decisions
+from pmo_opt.engine.model import PortfolioModel, build_model, start_windows
+from pmo_opt.engine.objective import check_decisions, project_values
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.plan import Plan, capacity_grid, make_plan, spend_profile
+from pmo_opt.engine.solve import solve_problem
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 GROUPS = ("capacity", "budget", "deadlines", "mandatory")
 RELAXATION_COLUMNS = [
@@ -189,10 +191,10 @@ def build_elastic_model(
         roles = sorted(set(data.role_names) | set(scen.extra_fte))
         for r in roles:
             for mi in range(T):
-                row = prob.get_constraint_by_name(f"capacity_{_safe(r)}_{mi}")
+                row = prob.get_constraint_by_name(f"capacity_{safe(r)}_{mi}")
                 if row is None:  # the model skips rows that cannot bind
                     continue
-                s = prob.add_variable(f"slack_capacity_{_safe(r)}_{mi}", lowBound=0)
+                s = prob.add_variable(f"slack_capacity_{safe(r)}_{mi}", lowBound=0)
                 k = _row_scale(row, float(cap.get((r, horizon[mi]), 0.0)))
                 row.addInPlace(pulp.LpAffineExpression([(s, -k)]))
                 em.capacity[(r, mi)] = s
@@ -201,7 +203,7 @@ def build_elastic_model(
         for i, (period, amount) in enumerate(
             zip(data.budget["period"], data.budget["amount"], strict=True)
         ):
-            row = prob.get_constraint_by_name(f"budget_{i}_{_safe(period)}")
+            row = prob.get_constraint_by_name(f"budget_{i}_{safe(period)}")
             if row is None:
                 continue
             s = prob.add_variable(f"slack_budget_{i}", lowBound=0)
@@ -282,7 +284,7 @@ def read_relaxations(em: ElasticModel, reasons: dict[str, str] | None = None) ->
     for r, m, v in zip(load["role"], load["month"], over, strict=True):
         if v > 1e-6:
             rows.append(
-                {"kind": "capacity", "role": r, "month": m, "amount": _ceil_fte(v), "unit": "FTE"}
+                {"kind": "capacity", "role": r, "month": m, "amount": ceil_fte(v), "unit": "FTE"}
             )
     spend = plan.spend.set_index("month")["total"]
     budget = em.data.budget
@@ -297,7 +299,7 @@ def read_relaxations(em: ElasticModel, reasons: dict[str, str] | None = None) ->
                     "kind": "budget",
                     "period": str(period),
                     "budget_row": i,
-                    "amount": _ceil_money(v),
+                    "amount": ceil_money(v),
                     "unit": "money",
                 }
             )
@@ -355,25 +357,25 @@ def describe_relaxations(
     by_size = cap.groupby("role")["amount"].sum().sort_values(ascending=False, kind="stable")
     for role in by_size.index[:max_roles]:
         amount = cap[cap["role"] == role].set_index("month")["amount"].sort_index()
-        runs = _runs(amount.index)
-        if len(runs) <= 2:
+        spans = runs(amount.index)
+        if len(spans) <= 2:
             parts = []
-            for run in runs:
+            for run in spans:
                 vals = amount.reindex(run)
                 if np.allclose(vals, vals.iloc[0]):
-                    size = f"{_fte(vals.iloc[0])} FTE"
+                    size = f"{fte(vals.iloc[0])} FTE"
                 else:
-                    size = f"up to {_fte(vals.max())} FTE ({_fte(vals.sum())} FTE-months)"
-                parts.append((size, _span(run[0], run[-1])))
+                    size = f"up to {fte(vals.max())} FTE ({fte(vals.sum())} FTE-months)"
+                parts.append((size, span(run[0], run[-1])))
         else:  # scattered months: one summary, the table has the detail
-            size = f"up to {_fte(amount.max())} FTE ({_fte(amount.sum())} FTE-months)"
+            size = f"up to {fte(amount.max())} FTE ({fte(amount.sum())} FTE-months)"
             where = f"{len(amount)} months between {amount.index[0]} and {amount.index[-1]}"
             parts = [(size, where)]
         if style == "short":
-            phrases.append(f"{role} is " + _join([f"{z} short in {w}" for z, w in parts]))
+            phrases.append(f"{role} is " + join([f"{z} short in {w}" for z, w in parts]))
         else:
             phrases.append(
-                _join([f"{z.replace(' FTE', f' more {role} FTE', 1)} in {w}" for z, w in parts])
+                join([f"{z.replace(' FTE', f' more {role} FTE', 1)} in {w}" for z, w in parts])
             )
     if len(by_size) > max_roles:
         rest = len(by_size) - max_roles
@@ -385,30 +387,30 @@ def describe_relaxations(
     bud = rows[rows["kind"] == "budget"]
     for period, amount in zip(bud["period"], bud["amount"], strict=True):
         if style == "short":
-            phrases.append(f"{_period_text(period)} is {_money(amount)} short")
+            phrases.append(f"{period_text(period)} is {money(amount)} short")
         else:
-            phrases.append(f"{_money(amount)} more in {_period_text(period)}")
+            phrases.append(f"{money(amount)} more in {period_text(period)}")
     for p, late, dl in zip(
         *(rows.loc[rows["kind"] == "deadline", c] for c in ("project_id", "amount", "month")),
         strict=True,
     ):
         phrases.append(
-            f"move {_label(portfolio, p)}'s deadline by {_months_word(int(late))} (to {dl})"
+            f"move {label(portfolio, p)}'s deadline by {months_word(int(late))} (to {dl})"
         )
     for p, reason in zip(
         *(rows.loc[rows["kind"] == "mandatory", c] for c in ("project_id", "detail")), strict=True
     ):
         if reason == "force_in":
-            phrases.append(f"take {_label(portfolio, p)} off the board's force_in list")
+            phrases.append(f"take {label(portfolio, p)} off the board's force_in list")
         elif reason == "makespan":
-            phrases.append(f"leave {_label(portfolio, p)} out (force_out)")
+            phrases.append(f"leave {label(portfolio, p)} out (force_out)")
         else:
             words = "in-flight" if reason == "in_flight" else "committed"
-            phrases.append(f"release {_label(portfolio, p)} from its {words} status")
+            phrases.append(f"release {label(portfolio, p)} from its {words} status")
     return phrases
 
 
-def _add_capacity(portfolio: Portfolio, scenario: Scenario, extra: pd.DataFrame) -> Portfolio:
+def add_capacity(portfolio: Portfolio, scenario: Scenario, extra: pd.DataFrame) -> Portfolio:
     """``portfolio`` with ``extra`` (role, month, fte: *effective* FTE, after capacity_scale)
     added as dated capacity rows (docs/model.md rule 4: a dated row replaces the undated ones for
     that month, so the undated figure is carried into the new row)."""
@@ -456,7 +458,7 @@ def apply_relaxation(
     cap = rows[rows["kind"] == "capacity"][["role", "month", "amount"]].rename(
         columns={"amount": "fte"}
     )
-    portfolio = _add_capacity(portfolio, scenario, cap)
+    portfolio = add_capacity(portfolio, scenario, cap)
     bud = rows[rows["kind"] == "budget"]
     if len(bud):
         if scenario.budget_scale <= 0:
@@ -547,7 +549,7 @@ def anchor_plan(em: ElasticModel, plan: Plan) -> None:
             )
 
 
-def _solve_elastic(
+def solve_elastic(
     portfolio: Portfolio,
     scenario: Scenario,
     relax: Collection[str],
@@ -664,13 +666,13 @@ def diagnose_infeasibility(
     def attempt(groups: tuple[str, ...]) -> bool:
         if not all(has[g] for g in groups):
             return False
-        solved = _solve_elastic(portfolio, scenario, groups, horizon, values, reasons)
+        solved = solve_elastic(portfolio, scenario, groups, horizon, values, reasons)
         status, penalty, rows = solved.status, solved.penalty, solved.rows
         works = solved.ok and len(rows) > 0
         option = len(found) + 1 if works else None
         sentence = ""
         if works:
-            sentence = _capitalise("; ".join(describe_relaxations(rows, portfolio, "short")))
+            sentence = capitalise("; ".join(describe_relaxations(rows, portfolio, "short")))
             found.append(rows.assign(option=option, relax="+".join(groups)))
         tried.append(
             {

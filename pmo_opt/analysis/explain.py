@@ -16,35 +16,36 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import months
-from .data import Portfolio
-from .diagnose import (
+from pmo_opt.analysis.diagnose import (
     RELAXATION_COLUMNS,
-    _solve_elastic,
     apply_relaxation,
     describe_relaxations,
+    solve_elastic,
 )
-from .diagnose import (
+from pmo_opt.analysis.diagnose import (
     Diagnosis as Diagnosis,
 )
-from .diagnose import (
+from pmo_opt.analysis.diagnose import (
     diagnose_infeasibility as diagnose_infeasibility,
 )
-from .errors import InputError, Problem
-from .hiring import HiringAdvice as HiringAdvice
-from .hiring import hiring_advice as hiring_advice
-from .hiring import marginal_fte_value as marginal_fte_value
-from .optimise import check_decisions, optimise, project_values
-from .plan import Plan, make_plan, spend_profile
-from .scenario import Scenario
-from .sweep import check_scheduler, for_sweep, map_ordered
-from .wording import (
-    _join,
-    _label,
-    _period_text,
-    _runs,
-    _span,
+from pmo_opt.analysis.hiring import HiringAdvice as HiringAdvice
+from pmo_opt.analysis.hiring import hiring_advice as hiring_advice
+from pmo_opt.analysis.hiring import marginal_fte_value as marginal_fte_value
+from pmo_opt.analysis.sweep import check_scheduler, for_sweep, map_ordered
+from pmo_opt.analysis.wording import (
+    join,
+    label,
+    period_text,
+    runs,
+    span,
 )
+from pmo_opt.engine.objective import check_decisions, project_values
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.plan import Plan, make_plan, spend_profile
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
 
 # --------------------------------------------------------------------------------------------
 # why not?
@@ -91,7 +92,7 @@ def _forced_start(portfolio: Portfolio, forced: Scenario, plan: Plan, p: str) ->
     """A starting plan for the forced solve: rank-and-fill with ``p`` forced in and today's
     selection first (today's plan minus what no longer fits), so that a solve stopped at its
     time limit does not overstate the loss. ``None`` when that greedy plan breaks a rule."""
-    from .baseline import rank_and_fill
+    from pmo_opt.engine.rank_fill import rank_and_fill
 
     today = plan.projects[plan.projects["selected"]].sort_values("value", ascending=False)
     start = rank_and_fill(portfolio, forced, order=list(today.index))
@@ -135,7 +136,7 @@ def bring_in(
         scenario = scenario.replace(time_limit_s=time_limit_s)
     plan = plan if plan is not None else optimise(portfolio, scenario)
     p = project_id
-    label = _label(portfolio, p)
+    who = label(portfolio, p)
     horizon = list(plan.horizon)
     values = project_values(portfolio, scenario)
     opt_cols = ["option", "relax", "how", "status", "penalty", "verified", "phrase"]
@@ -156,11 +157,11 @@ def bring_in(
     if p not in portfolio.projects.index:
         raise InputError([Problem("why_not", None, "projects", f"{p!r} is not a project id")])
     if p in plan.selected:
-        return done(f"{label} is in the plan.")
+        return done(f"{who} is in the plan.")
     if p in scenario.force_out:
-        return done(f"{label} is out because the board forced it out (force_out).")
+        return done(f"{who} is out because the board forced it out (force_out).")
     if scenario.objective == "makespan":
-        return done(f"{label} is out: under the makespan objective only force_out removes work.")
+        return done(f"{who} is out: under the makespan objective only force_out removes work.")
     forced_scenario = scenario.replace(force_in=(*scenario.force_in, p))
     start = _forced_start(portfolio, forced_scenario, plan, p)
     forced = optimise(portfolio, forced_scenario, warm_start=start)
@@ -173,7 +174,7 @@ def bring_in(
             else f"no plan with it was found ({forced.message})"
         )
         return done(
-            f"{label} cannot be in the plan even if forced in: {why}.",
+            f"{who} cannot be in the plan even if forced in: {why}.",
             status_forced=forced.status,
         )
     lost = (plan.objective or 0.0) - (value_forced or 0.0)
@@ -182,12 +183,12 @@ def bring_in(
         gain = -lost
         if gain > tol:
             text = (
-                f"{label} could enter at no loss: forcing it in raises the value by {gain:,.4g} "
+                f"{who} could enter at no loss: forcing it in raises the value by {gain:,.4g} "
                 f"(today's plan is {plan.status}, gap {plan.gap or 0:.2%})"
             )
         else:
             worth = f" (value {values.get(p, 0.0):g})" if scenario.objective == "value" else ""
-            text = f"{label} adds nothing to the objective{worth}, so the optimiser leaves it out"
+            text = f"{who} adds nothing to the objective{worth}, so the optimiser leaves it out"
             text += "; forcing it in costs nothing"
         if displaces:
             text += " and displaces " + ", ".join(displaces)
@@ -200,10 +201,10 @@ def bring_in(
 
     def attempt(groups: tuple[str, ...], moving: bool) -> bool:
         args = (portfolio, forced_scenario, groups, horizon, values, {})
-        solved = _solve_elastic(*args, keep=keep, anchor=plan)
+        solved = solve_elastic(*args, keep=keep, anchor=plan)
         how = "anchored"
         if moving:
-            moved = _solve_elastic(*args, keep=keep, start=solved.values if solved.ok else None)
+            moved = solve_elastic(*args, keep=keep, start=solved.values if solved.ok else None)
             if moved.ok and (not solved.ok or (moved.penalty or 0) <= (solved.penalty or 0)):
                 solved, how = moved, "rescheduled"
         works = solved.ok and len(solved.rows) > 0
@@ -211,7 +212,7 @@ def bring_in(
         verified = None
         phrase = ""
         if works:
-            phrase = _join(describe_relaxations(solved.rows, portfolio, "more"))
+            phrase = join(describe_relaxations(solved.rows, portfolio, "more"))
             if verify:
                 pf2, sc2 = apply_relaxation(portfolio, scenario, solved.rows)
                 warm = make_plan(
@@ -250,10 +251,10 @@ def bring_in(
         )
         parts.append(phrase + note)
     if parts:
-        head = f"{label} would enter with " + _join(parts, "or")
+        head = f"{who} would enter with " + join(parts, "or")
     else:
         head = (
-            f"No extra budget or capacity brings {label} in without losing value: its "
+            f"No extra budget or capacity brings {who} in without losing value: its "
             "dependencies, the category shares or the risk cap stand in the way"
         )
     cost = f"forcing it in now costs {lost:,.4g} value points"
@@ -302,15 +303,15 @@ def _why_not_task(args: tuple) -> dict:
         rows = s.relaxations[s.relaxations["option"] == number] if tried else s.relaxations[:0]
         row[f"{key}_ok"] = tried and pd.notna(number)
         row[f"{key}_verified"] = opt["verified"].iloc[0] if tried else None
-        money = float(rows.loc[rows["kind"] == "budget", "amount"].sum()) if tried else np.nan
-        fte = float(rows.loc[rows["kind"] == "capacity", "amount"].sum()) if tried else np.nan
+        extra_money = float(rows.loc[rows["kind"] == "budget", "amount"].sum()) if tried else np.nan
+        extra_fte = float(rows.loc[rows["kind"] == "capacity", "amount"].sum()) if tried else np.nan
         if key == "budget":
-            row["extra_budget"] = money if row["budget_ok"] else np.nan
+            row["extra_budget"] = extra_money if row["budget_ok"] else np.nan
         elif key == "capacity":
-            row["extra_fte_months"] = fte if row["capacity_ok"] else np.nan
+            row["extra_fte_months"] = extra_fte if row["capacity_ok"] else np.nan
         else:
-            row["both_extra_budget"] = money if row["both_ok"] else np.nan
-            row["both_extra_fte_months"] = fte if row["both_ok"] else np.nan
+            row["both_extra_budget"] = extra_money if row["both_ok"] else np.nan
+            row["both_extra_fte_months"] = extra_fte if row["both_ok"] else np.nan
     return row
 
 
@@ -459,7 +460,7 @@ def binding_constraints(
     demand = demand[(demand["fte"] > 1e-9) & demand["month"].notna()]
     demand = demand[pd.MultiIndex.from_frame(demand[["role", "month"]]).isin(full.index)]
     for (p, r), g in demand.groupby(["project_id", "role"], sort=True):
-        for run in _runs(g["month"]):
+        for run in runs(g["month"]):
             use = float(max(full[(r, m)] for m in run))
             rows.append(
                 {
@@ -469,7 +470,7 @@ def binding_constraints(
                     "first_month": run[0],
                     "last_month": run[-1],
                     "utilisation": use,
-                    "sentence": f"{r} is at {use:.0%} of capacity in {_span(run[0], run[-1])}",
+                    "sentence": f"{r} is at {use:.0%} of capacity in {span(run[0], run[-1])}",
                 }
             )
 
@@ -500,7 +501,7 @@ def binding_constraints(
                     "first_month": ms[0],
                     "last_month": ms[-1],
                     "utilisation": used / limit,
-                    "sentence": f"{_period_text(period)} is {used / limit:.0%} spent",
+                    "sentence": f"{period_text(period)} is {used / limit:.0%} spent",
                 }
             )
 
@@ -510,14 +511,14 @@ def binding_constraints(
             if p not in sel.index:
                 continue
             if kind == "requires":
-                text = f"requires {_label(portfolio, other)}"
+                text = f"requires {label(portfolio, other)}"
             elif kind == "finish_to_start":
                 fin = plan.projects.at[other, "finish"]
-                text = f"starts after {_label(portfolio, other)} finishes" + (
+                text = f"starts after {label(portfolio, other)} finishes" + (
                     f" ({fin})" if isinstance(fin, str) else ""
                 )
             else:
-                text = f"excludes {_label(portfolio, other)} (not both)"
+                text = f"excludes {label(portfolio, other)} (not both)"
             rows.append({"project_id": p, "kind": kind, "other_project": other, "sentence": text})
     for p in sel.index:
         dl = pr.at[p, "deadline"]

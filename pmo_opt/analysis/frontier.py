@@ -17,13 +17,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import months
-from .data import Portfolio
-from .errors import InputError, Problem
-from .optimise import check_decisions, optimise
-from .plan import Plan
-from .scenario import Scenario, resolve_horizon
-from .sweep import executor, for_sweep, map_ordered, solve_task
+from pmo_opt.analysis.sweep import executor, for_sweep, map_ordered, solve_task
+from pmo_opt.engine.objective import check_decisions
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.plan import Plan
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 FRONTIER_COLUMNS = [
     "budget_scale",

@@ -12,19 +12,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import Portfolio
-from .diagnose import _add_capacity
-from .optimise import optimise
-from .plan import Plan
-from .scenario import Scenario
-from .wording import (
-    _capitalise_first,
-    _fte,
-    _label,
-    _money,
-    _runs,
-    _span,
+from pmo_opt.analysis.diagnose import add_capacity
+from pmo_opt.analysis.wording import (
+    capitalise_first,
+    fte,
+    label,
+    money,
+    runs,
+    span,
 )
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.plan import Plan
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -109,19 +109,19 @@ def hiring_advice(
     hires = hired.hires.copy()
     hires["cost"] = hires["fte"] * hires["role"].map(rate).fillna(0.0)
     hires = hires[hire_cols].sort_values(["role", "month"]).reset_index(drop=True)
-    runs: list[dict] = []
+    run_rows: list[dict] = []
     sentences: list[str] = []
     for role, g in hires.groupby("role", sort=True):
         g = g.set_index("month")
         parts = []
-        for run in _runs(g.index):
+        for run in runs(g.index):
             part = g.loc[run]
             fte_max = float(part["fte"].max())
             even = bool(np.allclose(part["fte"], fte_max))
-            size = f"{_fte(fte_max)} FTE" if even else f"up to {_fte(fte_max)} FTE"
-            text = f"{size} in {_span(run[0], run[-1])}"
+            size = f"{fte(fte_max)} FTE" if even else f"up to {fte(fte_max)} FTE"
+            text = f"{size} in {span(run[0], run[-1])}"
             parts.append(text)
-            runs.append(
+            run_rows.append(
                 {
                     "role": role,
                     "first_month": run[0],
@@ -129,13 +129,11 @@ def hiring_advice(
                     "fte_max": fte_max,
                     "fte_months": float(part["fte"].sum()),
                     "cost": float(part["cost"].sum()),
-                    "sentence": f"hire {role}: {text} (cost {_money(float(part['cost'].sum()))})",
+                    "sentence": f"hire {role}: {text} (cost {money(float(part['cost'].sum()))})",
                 }
             )
-        sentences.append(
-            f"Hire {role}: {', '.join(parts)} (cost {_money(float(g['cost'].sum()))})."
-        )
-    runs_df = pd.DataFrame(runs, columns=run_cols)
+        sentences.append(f"Hire {role}: {', '.join(parts)} (cost {money(float(g['cost'].sum()))}).")
+    runs_df = pd.DataFrame(run_rows, columns=run_cols)
     before, after = set(plan.selected), set(hired.selected)
     entering = sorted(after - before)
     leaving = sorted(before - after)
@@ -145,10 +143,10 @@ def hiring_advice(
     else:
         what = f"This adds {gain:,.4g} value points"
         if entering:
-            what += ", bringing in " + ", ".join(_label(portfolio, q) for q in entering)
+            what += ", bringing in " + ", ".join(label(portfolio, q) for q in entering)
         if leaving:
-            what += ", and pushes out " + ", ".join(_label(portfolio, q) for q in leaving)
-        sentences.append(what + f" (total hire cost {_money(float(hires['cost'].sum()))}).")
+            what += ", and pushes out " + ", ".join(label(portfolio, q) for q in leaving)
+        sentences.append(what + f" (total hire cost {money(float(hires['cost'].sum()))}).")
     unproven = [
         f"{what} is {pl.status} (gap {pl.gap or 0:.2%})"
         for what, pl in (("today's plan", plan), ("the plan with hiring", hired))
@@ -156,7 +154,7 @@ def hiring_advice(
     ]
     if unproven:
         sentences.append(
-            _capitalise_first(" and ".join(unproven))
+            capitalise_first(" and ".join(unproven))
             + ": part of the difference may be the solver's progress, not the hires."
         )
     return HiringAdvice(
@@ -234,7 +232,7 @@ def marginal_fte_value(
         extra = pd.DataFrame(
             {"role": row["role"], "month": ms, "fte": fte * scenario.capacity_scale}
         )
-        more = _add_capacity(portfolio, scenario, extra)
+        more = add_capacity(portfolio, scenario, extra)
         got = optimise(more, scenario, warm_start=plan if plan.has_solution else None)
         out_status.append(got.status)
         out_value.append(got.objective if got.has_solution else np.nan)

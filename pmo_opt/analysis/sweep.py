@@ -28,31 +28,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import InputError, Problem
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs.scenario import SCHEDULER_SCHEMES, scheduler_problem  # noqa: F401
 
 if TYPE_CHECKING:
-    from .data import Portfolio
-    from .plan import Plan
-    from .scenario import Scenario
+    from pmo_opt.engine.plan import Plan
+    from pmo_opt.inputs.data import Portfolio
+    from pmo_opt.inputs.scenario import Scenario
 
 #: the address prefixes a Dask scheduler can have
-SCHEDULER_SCHEMES = ("tcp://", "tls://", "inproc://", "ucx://")
 #: seconds to wait for a scheduler to answer (and for it to have a worker) before giving up
 CONNECT_TIMEOUT_S = 10.0
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def scheduler_problem(address: str) -> str | None:
-    """Why ``address`` is not a Dask scheduler address, or ``None`` when it looks like one."""
-    if address.strip().startswith(SCHEDULER_SCHEMES):
-        return None
-    return (
-        f"{address!r} is not a Dask scheduler address: write tcp://HOST:PORT "
-        "(e.g. tcp://10.0.0.5:8786; also tls://, inproc://, ucx://), "
-        "or leave it empty to run on local processes"
-    )
 
 
 def check_scheduler(address: str | None) -> str | None:
@@ -250,7 +239,7 @@ def map_ordered(
 
 def solve_task(task: tuple[Portfolio, Scenario]) -> Plan:
     """``optimise(portfolio, scenario)`` for one ``(portfolio, scenario)`` task of a sweep."""
-    from .optimise import optimise
+    from pmo_opt.engine.optimise import optimise
 
     portfolio, scenario = task
     return optimise(portfolio, scenario)

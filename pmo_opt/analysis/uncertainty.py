@@ -27,12 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import Portfolio
-from .errors import InputError, Problem
-from .optimise import check_decisions, optimise
-from .plan import Plan, spend_profile
-from .scenario import Scenario
-from .sweep import executor, for_sweep, map_ordered
+from pmo_opt.analysis.sweep import executor, for_sweep, map_ordered
+from pmo_opt.engine.objective import check_decisions
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.plan import Plan, spend_profile
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.prioritise.stability import perturb_weights, stability_inputs
 
 DEFAULT_SPREAD = 0.2
 
@@ -106,7 +108,7 @@ def solve_draw(task: DrawTask) -> dict:
         projects), ``benefit`` (their drawn benefit), ``spend``, ``selected`` (list of ids),
         ``seconds``.
     """
-    from .baseline import rank_and_fill
+    from pmo_opt.engine.rank_fill import rank_and_fill
 
     rng = np.random.default_rng(task.seed)
     drawn = perturb(task.portfolio, rng, task.spread)
@@ -272,3 +274,49 @@ def _collect(
     frequency.index.name = "project_id"
     frequency = frequency.sort_values("frequency", ascending=False, kind="stable")
     return MonteCarloResult(table, matrix, frequency, base, seed, spread)
+
+
+def selection_stability(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    draws: int = 20,
+    spread: float = 0.2,
+    seed: int = 0,
+    method: str = "dirichlet",
+) -> pd.DataFrame:
+    """How often each project stays selected when the optimiser re-solves per weight draw.
+
+    Each draw of :func:`perturb_weights` becomes ``scenario.replace(scoring="weighted",
+    weights=...)`` and is solved by :func:`pmo_opt.engine.optimise.optimise` (one MILP per draw:
+    keep ``draws`` small). Draws with no plan (infeasible, time limit before any plan) are left
+    out of the shares and counted in ``draws_solved``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``project_id``: ``name``, ``base_selected`` (bool, with the base weights),
+        ``p_selected`` (share of solved draws selecting it), ``draws_solved``.
+    """
+    w, _ = stability_inputs(portfolio, scenario)
+    base_plan = optimise(portfolio, scenario)
+    wd = perturb_weights(w, draws, spread, seed, method)
+    ids = portfolio.projects.index
+    counts = pd.Series(0, index=ids, dtype=int)
+    solved = 0
+    for _, row in wd.iterrows():
+        plan = optimise(portfolio, scenario.replace(scoring="weighted", weights=row.to_dict()))
+        if not plan.has_solution:
+            continue
+        solved += 1
+        counts[plan.selected] += 1
+    base = pd.Series(False, index=ids)
+    if base_plan.has_solution:
+        base[base_plan.selected] = True
+    return pd.DataFrame(
+        {
+            "name": portfolio.projects["name"],
+            "base_selected": base,
+            "p_selected": counts / solved if solved else np.nan,
+            "draws_solved": solved,
+        }
+    )

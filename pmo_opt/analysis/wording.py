@@ -7,22 +7,22 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from . import months
-from .data import Portfolio
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
 
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
 
-def _label(portfolio: Portfolio, p: str) -> str:
+def label(portfolio: Portfolio, p: str) -> str:
     name = portfolio.projects.at[p, "name"] if p in portfolio.projects.index else None
     return f"{p} {name}" if isinstance(name, str) and name and name != p else str(p)
 
 
-def _fte(x: float) -> str:
+def fte(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _money(x: float) -> str:
+def money(x: float) -> str:
     """``120000`` -> ``120k``; ``1250000`` -> ``1.25M``; ``950`` -> ``950``."""
     for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= size:
@@ -30,11 +30,11 @@ def _money(x: float) -> str:
     return f"{x:.3g}" if x != int(x) else f"{int(x)}"
 
 
-def _ceil_fte(x: float) -> float:
+def ceil_fte(x: float) -> float:
     return math.ceil(x * 100 - 1e-6) / 100
 
 
-def _ceil_money(x: float) -> float:
+def ceil_money(x: float) -> float:
     """Round up to three significant digits (so a sentence's figure is enough, not short)."""
     if x <= 0:
         return 0.0
@@ -42,20 +42,20 @@ def _ceil_money(x: float) -> float:
     return float(math.ceil(x / step - 1e-6) * step)
 
 
-def _months_word(n: int) -> str:
+def months_word(n: int) -> str:
     word = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
     return f"{word} month" + ("" if n == 1 else "s")
 
 
-def _span(first: str, last: str) -> str:
+def span(first: str, last: str) -> str:
     return first if first == last else f"{first} to {last}"
 
 
-def _period_text(period: str) -> str:
+def period_text(period: str) -> str:
     return "the total budget" if period == "total" else f"the {period} budget"
 
 
-def _runs(month_list: Iterable[str]) -> list[list[str]]:
+def runs(month_list: Iterable[str]) -> list[list[str]]:
     """Consecutive runs of months: ``['2027-01', '2027-02', '2027-05']`` -> two runs."""
     runs: list[list[str]] = []
     for m in sorted(set(month_list)):
@@ -66,7 +66,7 @@ def _runs(month_list: Iterable[str]) -> list[list[str]]:
     return runs
 
 
-def _capitalise(text: str) -> str:
+def capitalise(text: str) -> str:
     """Capitalise a sentence that starts with one of our own words, never a role's name."""
     first = text.split(" ", 1)[0]
     if first in ("the", "move", "release", "take", "leave"):
@@ -74,11 +74,11 @@ def _capitalise(text: str) -> str:
     return text
 
 
-def _capitalise_first(text: str) -> str:
+def capitalise_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join(parts: Sequence[str], word: str = "and") -> str:
+def join(parts: Sequence[str], word: str = "and") -> str:
     parts = [p for p in parts if p]
     if len(parts) <= 1:
         return "".join(parts)
@@ -89,6 +89,6 @@ def _join(parts: Sequence[str], word: str = "and") -> str:
 # the elastic model
 
 
-def _safe(text: object) -> str:
+def safe(text: object) -> str:
     # must match pmo_opt.model's constraint naming (capacity_<role>_<m>, budget_<i>_<period>)
     return "".join(ch if ch.isalnum() else "_" for ch in str(text))

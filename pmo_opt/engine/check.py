@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from . import months
-from .data import Portfolio
-from .errors import InputError, Problem
-from .plan import Plan
-from .scenario import Scenario, resolve_horizon
+from pmo_opt.engine.plan import Plan
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: every ``Violation.rule``, in the order docs/model.md states them
 RULES = (

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import months
-from .data import Portfolio
-from .plan import capacity_grid, spend_profile
+from pmo_opt.engine.plan import capacity_grid, spend_profile
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
 
 TOL = 1e-7
 

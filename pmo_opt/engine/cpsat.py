@@ -60,10 +60,8 @@ and the MILP side by side and keeps the better plan.
 
 from __future__ import annotations
 
-import concurrent.futures
 import math
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,14 +71,15 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from . import months
-from .compact import left_shift
-from .data import Portfolio
-from .errors import SolverError
-from .model import start_windows
-from .optimise import _list_schedule, check_decisions, objective_of, project_values
-from .plan import Plan, capacity_grid, make_plan, spend_profile, unschedulable_plan
-from .scenario import Scenario, resolve_horizon
+from pmo_opt.engine.compact import left_shift
+from pmo_opt.engine.model import start_windows
+from pmo_opt.engine.objective import check_decisions, objective_of, project_values
+from pmo_opt.engine.plan import Plan, capacity_grid, make_plan, spend_profile, unschedulable_plan
+from pmo_opt.engine.start import list_schedule
+from pmo_opt.errors import SolverError
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: float noise tolerated when deciding that a scaled figure is whole, in units (plus relative)
 WHOLE_TOL = 1e-9
@@ -581,7 +580,7 @@ def incumbent(portfolio: Portfolio, scenario: Scenario) -> tuple[Plan | None, st
     The same plan the MILP path starts from. A complete, feasible hint gives CP-SAT a solution
     before its search starts, so a short time limit still returns a plan; it costs a fraction
     of a second on the S benchmark."""
-    plan = _list_schedule(portfolio, scenario)
+    plan = list_schedule(portfolio, scenario)
     return (plan, "rank_and_fill") if plan is not None else (None, None)
 
 
@@ -648,8 +647,6 @@ def optimise_cpsat(
         When CP-SAT calls the model invalid (a bug here, not a property of the data).
     """
     check_decisions(portfolio, scenario)
-    if scenario.solver == "auto":
-        return optimise_auto(portfolio, scenario, warm_start)
     horizon = resolve_horizon(portfolio, scenario)
     values = project_values(portfolio, scenario)
     t0 = time.perf_counter()
@@ -676,7 +673,7 @@ def optimise_cpsat(
     solver = solver or cp_model.CpSolver()
     configure(solver, scenario, workers)
     t1 = time.perf_counter()
-    code = solver.solve(m.model, _Relay(m, on_solution) if on_solution else None)
+    code = solver.solve(m.model, Relay(m, on_solution) if on_solution else None)
     facts["solve_seconds"] = time.perf_counter() - t1
     if code == cp_model.MODEL_INVALID:
         raise SolverError(f"CP-SAT rejected the model: {m.model.validate()}", solver="cpsat")
@@ -710,7 +707,7 @@ def optimise_cpsat(
     objective = objective_of(plan, portfolio, scenario)
     bound = float(solver.best_objective_bound) / m.scaling.objective
     bound = max(bound, objective) if m.maximise else min(bound, objective)
-    gap = _relative_gap(objective, bound)
+    gap = cp_relative_gap(objective, bound)
     if status == "optimal" and gap > scenario.mip_gap + 1e-9:
         status = "feasible"  # rounding of the objective: never claim more than proven
     message = (
@@ -729,7 +726,7 @@ def optimise_cpsat(
     )
 
 
-class _Relay(cp_model.CpSolverSolutionCallback):
+class Relay(cp_model.CpSolverSolutionCallback):
     """Hands each improving CP-SAT plan on as project -> start month index."""
 
     def __init__(self, m: CpsatModel, send: Callable[[dict[str, int]], None]):
@@ -741,200 +738,8 @@ class _Relay(cp_model.CpSolverSolutionCallback):
         self.send({p: int(self.value(s)) for p, s in m.s.items() if self.boolean_value(m.y[p])})
 
 
-class _Mailbox:
-    """The latest plan from one engine for the other, each plan delivered at most once."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._plan: dict[str, int] | None = None
-        self.sent = self.taken = 0
-
-    def put(self, plan: dict[str, int]) -> None:
-        with self._lock:
-            self._plan, self.sent = plan, self.sent + 1
-
-    def take(self) -> dict[str, int] | None:
-        with self._lock:
-            plan, self._plan = self._plan, None
-            self.taken += plan is not None
-            return plan
-
-
-def _relative_gap(objective: float, bound: float) -> float:
+def cp_relative_gap(objective: float, bound: float) -> float:
     diff = abs(bound - objective)
     if diff <= 1e-9 * max(1.0, abs(objective)):
         return 0.0
     return diff / abs(objective) if objective else math.inf
-
-
-# --------------------------------------------------------------------------------------------
-# auto: both engines at once
-
-
-def _engine_facts(plan: Plan | None, error: str | None = None) -> dict:
-    if plan is None:
-        return {"status": "error", "objective": None, "bound": None, "gap": None, "error": error}
-    return {
-        "status": plan.status,
-        "objective": plan.objective,
-        "bound": plan.bound,
-        "gap": plan.gap,
-        "build_seconds": round(plan.build_seconds, 3),
-        "solve_seconds": round(plan.solve_seconds, 3),
-        "message": plan.message,
-    }
-
-
-def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | None = None) -> Plan:
-    """Run the MILP (HiGHS, one thread) and CP-SAT (one worker) at once; keep the better plan.
-
-    Both start from the same incumbent: ``warm_start`` when given, else the rank-and-fill plan
-    when it breaks no rule (hints for CP-SAT; the MILP path makes the same plan its MIP start
-    itself, and under ``makespan`` also cuts the horizon at its makespan; CP-SAT does too).
-    During the search every improving CP-SAT plan is offered to HiGHS, which asks for one
-    whenever it can take a user solution (``kCallbackMipUserSolution``) and keeps it when it is
-    better; the other way is closed (CP-SAT takes hints only before its search starts). Whichever engine proves optimality first stops the other: CP-SAT through
-    ``stop_search``, HiGHS through its MIP interrupt callback (``optimise(..., stop=event)``).
-    So the proven objective repeats, but which engine's plan comes back can depend on which
-    proves first: use ``highs`` or ``cpsat`` when the exact plan must repeat run after run. A proven optimum wins, else the better objective, ties
-    go to the MILP. The kept plan's ``bound`` is the tighter of the two engines' bounds, so one
-    engine's bound can prove the other's plan optimal. ``details["engines"]`` holds both
-    outcomes; ``solver`` is ``auto:highs`` or ``auto:cpsat``.
-    """
-    from .optimise import optimise
-
-    t0 = time.perf_counter()
-    start = incumbent(portfolio, scenario) if warm_start is None else None
-    prep = time.perf_counter() - t0
-    milp_scenario = scenario.replace(solver="highs", threads=1)
-    cp_scenario = scenario.replace(solver="cpsat", threads=1)
-    cp_solver = cp_model.CpSolver()
-    milp_stop = threading.Event()
-    mailbox = _Mailbox()  # CP-SAT's plans for HiGHS, which asks for them during its search
-    plans: dict[str, Plan | None] = {"highs": None, "cpsat": None}
-    errors: dict[str, str] = {}
-    t1 = time.perf_counter()
-    stopped = {"highs": False, "cpsat": False}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {
-            "highs": pool.submit(
-                optimise,
-                portfolio,
-                milp_scenario,
-                warm_start,
-                stop=milp_stop,
-                offers=mailbox.take,
-            ),
-            "cpsat": pool.submit(
-                optimise_cpsat,
-                portfolio,
-                cp_scenario,
-                warm_start,
-                workers=1,
-                solver=cp_solver,
-                start=start,
-                on_solution=mailbox.put,
-            ),
-        }
-        names = {f: n for n, f in futures.items()}
-        pending = set(futures.values())
-        while pending:
-            done, pending = concurrent.futures.wait(
-                pending, return_when=concurrent.futures.FIRST_COMPLETED
-            )
-            for future in done:
-                name = names[future]
-                try:
-                    plans[name] = future.result()
-                except Exception as exc:  # one engine failing must not lose the other's plan
-                    errors[name] = f"{type(exc).__name__}: {exc}"
-                    continue
-                if plans[name].status != "optimal" or not pending:
-                    continue
-                # nothing left to win: stop the other engine
-                if name == "cpsat":
-                    stopped["highs"] = True
-                    milp_stop.set()  # HiGHS checks it at its next interrupt point
-                else:
-                    stopped["cpsat"] = True
-                    while not futures["cpsat"].done():  # retried until its search has started
-                        cp_solver.stop_search()
-                        concurrent.futures.wait([futures["cpsat"]], timeout=0.05)
-    wall = time.perf_counter() - t1
-    engines = {n: _engine_facts(plans[n], errors.get(n)) for n in plans}
-    engines["cpsat"]["stopped_after_milp_proof"] = stopped["cpsat"]
-    engines["highs"]["stopped_after_cpsat_proof"] = stopped["highs"]
-    engines["highs"]["cpsat_plans_taken"] = mailbox.taken
-    engines["cpsat"]["plans_sent"] = mailbox.sent
-    if all(p is None for p in plans.values()):
-        raise SolverError(f"both engines failed: {errors}", solver="auto")
-    maximise = scenario.objective != "makespan"
-
-    def rank(name: str) -> tuple:
-        p = plans[name]
-        if p is None:
-            return (-1, 0.0, 0)
-        if not p.has_solution:
-            return (0, 0.0, int(name == "highs"))
-        obj = p.objective if maximise else -p.objective
-        return (2 if p.status == "optimal" else 1, round(obj, 9), int(name == "highs"))
-
-    chosen = max(plans, key=rank)
-    plan = plans[chosen]
-    details = {
-        **plan.details,
-        "engines": engines,
-        "chosen": chosen,
-        "warm_start": "given" if warm_start is not None else start[1],
-    }
-    changes: dict = {
-        "solver": f"auto:{chosen}",
-        "details": details,
-        "build_seconds": prep + plan.build_seconds,
-        "solve_seconds": max(wall - plan.build_seconds, 0.0),
-    }
-    if plan.has_solution:
-        bound = _combined_bound(plans, maximise)
-        if bound is not None:
-            bound = max(bound, plan.objective) if maximise else min(bound, plan.objective)
-            gap = _relative_gap(plan.objective, bound)
-            changes.update(bound=bound, gap=gap)
-            if plan.status != "optimal" and gap <= scenario.mip_gap + 1e-9:
-                other = "cpsat" if chosen == "highs" else "highs"
-                changes.update(
-                    status="optimal",
-                    message=f"proven optimal within a relative gap of {scenario.mip_gap:g} "
-                    f"by the {other} engine's bound",
-                )
-    else:
-        # e.g. one out of time and one proving infeasibility: the proof is the better answer
-        proofs = [
-            n
-            for n in ("highs", "cpsat")
-            if plans[n] is not None and plans[n].status == "infeasible"
-        ]
-        if proofs and proofs[0] != chosen:
-            chosen, plan = proofs[0], plans[proofs[0]]
-            details.update(plan.details, chosen=chosen)
-            changes["solver"] = f"auto:{chosen}"
-    return _replace(plan, **changes)
-
-
-def _combined_bound(plans: dict[str, Plan | None], maximise: bool) -> float | None:
-    """The tighter valid bound of the two engines, in the objective's units.
-
-    HiGHS reports its bound within its own feasibility tolerances, so it is loosened by a
-    relative 1e-6 before it is trusted to prove CP-SAT's plan optimal.
-    """
-    bounds = []
-    for name, p in plans.items():
-        if p is None or p.bound is None or not math.isfinite(p.bound):
-            continue
-        b = float(p.bound)
-        if name == "highs":
-            slack = 1e-6 * max(1.0, abs(b))
-            b = b + slack if maximise else b - slack
-        bounds.append(b)
-    if not bounds:
-        return None
-    return min(bounds) if maximise else max(bounds)

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from .model import PortfolioModel
-from .solve import same_threads
+from pmo_opt.engine.model import PortfolioModel
+from pmo_opt.engine.solve import same_threads
 
 #: a slice starts at this many projects (fewer when the portfolio is small)
 FIRST_SLICE = 20

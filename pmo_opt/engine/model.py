@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from . import months
-from .data import Portfolio
-from .plan import capacity_grid, spend_profile
-from .scenario import Scenario
+from pmo_opt.engine.plan import capacity_grid, spend_profile
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
 
 
 @dataclass

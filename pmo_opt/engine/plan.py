@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import months
-from .data import Portfolio
-from .scenario import Scenario
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
 
 STATUSES = ("optimal", "feasible", "infeasible", "unbounded", "no_solution")
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from . import months
-from .check import check_plan, unknown_forced
-from .data import Portfolio
-from .errors import InputError, Problem
-from .plan import Plan, make_plan
-from .scenario import Scenario, resolve_horizon
+from pmo_opt.engine.check import check_plan, unknown_forced
+from pmo_opt.engine.plan import Plan, make_plan
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: relative slack when testing a fit; far below check_plan's default so its plans pass the check
 FIT_TOL = 1e-9
@@ -37,7 +37,7 @@ def priority_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
     if scenario.objective in ("benefit", "value_minus_delay"):
         return pr["benefit"].astype(float)
     try:
-        from .scoring import project_value
+        from pmo_opt.prioritise.scoring import project_value
     except ImportError:  # TODO: scoring.py is being written; benefit is its documented fallback
         return pr["benefit"].astype(float)
     return project_value(portfolio, scenario).reindex(pr.index).fillna(0.0).astype(float)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pulp
 
-from .errors import SolverError
-from .scenario import Scenario
+from pmo_opt.errors import SolverError
+from pmo_opt.inputs.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, Problem
-from .months import normalise
-from .paths import resolve
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs.months import normalise
+from pmo_opt.paths import resolve
 
 #: table -> (required columns, optional columns)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -719,31 +719,3 @@ def _normalise_period(period: str) -> str:
     if re.fullmatch(r"\d{4}-[Qq][1-4]", text):
         return f"{int(text[:4]):04d}-Q{text[-1]}"
     return normalise(text)
-
-
-def load_portfolio(path: str | Path) -> Portfolio:
-    """Read, validate and type a portfolio; raise :class:`InputError` listing every problem.
-
-    Parameters
-    ----------
-    path
-        A folder of ``<table>.csv`` files or an ``.xlsx`` workbook with a sheet per table
-        (a relative path is also tried against the project root).
-
-    Returns
-    -------
-    Portfolio
-        Typed tables; ``warnings`` holds what was accepted but looked odd (unknown columns).
-
-    Raises
-    ------
-    InputError
-        With every problem found in every table (errors and warnings), when any is an error.
-    """
-    from .validate import validate_tables  # validate imports this module's table spec
-
-    tables = read_tables(path)
-    problems = validate_tables(tables)
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    return build_portfolio(tables, source=str(path), warnings=[str(p) for p in problems])

@@ -11,10 +11,9 @@ from typing import Any
 
 import yaml
 
-from . import months
-from .data import Portfolio
-from .errors import InputError, Problem
-from .sweep import scheduler_problem
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
 
 OBJECTIVES = ("value", "benefit", "value_minus_delay", "makespan")
 SOLVERS = ("highs", "cbc", "cpsat", "auto")
@@ -260,3 +259,17 @@ def resolve_horizon(portfolio: Portfolio, scenario: Scenario) -> list[str]:
         if len(in_flight):
             count = max(count, int(in_flight["duration"].max()))
     return [months.from_ordinal(first + i) for i in range(count)]
+
+
+SCHEDULER_SCHEMES = ("tcp://", "tls://", "inproc://", "ucx://")
+
+
+def scheduler_problem(address: str) -> str | None:
+    """Why ``address`` is not a Dask scheduler address, or ``None`` when it looks like one."""
+    if address.strip().startswith(SCHEDULER_SCHEMES):
+        return None
+    return (
+        f"{address!r} is not a Dask scheduler address: write tcp://HOST:PORT "
+        "(e.g. tcp://10.0.0.5:8786; also tls://, inproc://, ucx://), "
+        "or leave it empty to run on local processes"
+    )

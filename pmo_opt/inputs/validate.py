@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import months
-from .data import (
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import (
     DEPENDENCY_KINDS,
     DIRECTIONS,
     REQUIRED_TABLES,
@@ -28,7 +29,6 @@ from .data import (
     parse_number,
     suggest,
 )
-from .errors import InputError, Problem
 
 #: longest accepted duration in months; more is almost surely days or weeks
 MAX_DURATION = 600
@@ -805,7 +805,7 @@ def summary_text(portfolio: Portfolio) -> str:
     demand against total capacity by role over that horizon in FTE-months (demand counted as if
     every project ran once), then any warnings.
     """
-    from .scenario import Scenario, resolve_horizon  # scenario sits beside us, not below
+    from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
     p = portfolio
     lines = [f"{p.source or 'portfolio'}: valid"]

@@ -21,8 +21,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from . import months
-from .plan import Plan
+from pmo_opt.engine.plan import Plan
+from pmo_opt.inputs import months
 
 #: Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, reddish purple,
 #: sky blue, vermillion, yellow, black.

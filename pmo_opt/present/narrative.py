@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from . import months, paths
-from .data import Portfolio
-from .plan import Plan, capacity_grid, make_plan
-from .scenario import Scenario, resolve_horizon
+from pmo_opt import paths
+from pmo_opt.engine.plan import Plan, capacity_grid, make_plan
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 FULL = 0.99  # a role-month at or above this share of its capacity counts as fully booked
 DECIDED = ("in_flight", "committed")
@@ -152,7 +153,7 @@ def budget_frontier(portfolio: Portfolio, scenario: Scenario, plan: Plan) -> pd.
     """The efficient frontier around today's budget (:func:`frontier_scales`), with today's point
     being ``plan`` itself, so that the curve and the selection agree; the other points are
     re-solved with :func:`analysis_scenario` (:func:`pmo_opt.frontier.frontier_table` columns)."""
-    from .frontier import frontier_plans, frontier_table
+    from pmo_opt.analysis.frontier import frontier_plans, frontier_table
 
     others = [x for x in frontier_scales(scenario) if abs(x - scenario.budget_scale) > 1e-9]
     solved = frontier_plans(portfolio, analysis_scenario(scenario), scales=others)
@@ -175,7 +176,7 @@ def scenarios_to_compare(scenario: Scenario, folder: str | Path | None = None) -
     ``data/scenarios/``; ``baseline.yaml`` first, the rest by name), skipping a file whose
     scenario has this run's name. Every scenario is solved with this run's solver settings
     (solver, time limit, gap, threads), so that the comparison is like for like."""
-    from .compare import load_scenarios
+    from pmo_opt.analysis.compare import load_scenarios
 
     folder = Path(folder) if folder is not None else paths.SCENARIOS_DIR
     files = sorted(folder.glob("*.yaml"), key=lambda f: (f.stem != "baseline", f.name))
@@ -248,7 +249,7 @@ def budget_use(portfolio: Portfolio, plan: Plan) -> pd.DataFrame:
 def total_budget(portfolio: Portfolio, plan: Plan) -> float | None:
     """The money the budget allows over the horizon at this scenario's scale (``None`` without a
     budget): see :func:`pmo_opt.frontier.budget_reference`."""
-    from .frontier import budget_reference
+    from pmo_opt.analysis.frontier import budget_reference
 
     if not len(portfolio.budget):
         return None
@@ -423,7 +424,7 @@ def data_overview(portfolio: Portfolio, scenario: Scenario, source: str = "") ->
 def category_table(portfolio: Portfolio) -> pd.DataFrame:
     """Per category: ``projects``, ``cost`` (given, else labour), ``benefit`` and the share
     bounds of the categories table (``min_share``, ``max_share``, empty when none)."""
-    from .plan import spend_profile
+    from pmo_opt.engine.plan import spend_profile
 
     pr = portfolio.projects
     cost = spend_profile(portfolio).groupby("project_id")["amount"].sum().reindex(pr.index)
@@ -448,7 +449,8 @@ def stability_or_none(
 ) -> pd.DataFrame | None:
     """:func:`pmo_opt.scoring.rank_stability` with the scenario's seed, or ``None`` when the
     scoring has no criteria weights to vary (WSJF, benefit)."""
-    from .scoring import rank_stability, scoring_method
+    from pmo_opt.prioritise.scoring import scoring_method
+    from pmo_opt.prioritise.stability import rank_stability
 
     if scoring_method(portfolio, scenario) not in ("weighted", "ahp"):
         return None
@@ -458,7 +460,7 @@ def stability_or_none(
 def weights_table(portfolio: Portfolio, scenario: Scenario, ahp: Any | None = None) -> pd.DataFrame:
     """Per criterion: ``direction``, ``table_weight`` (criteria table, normalised), ``ahp_weight``
     (from the pairwise judgements, when given) and ``weight_used`` (what the scores use)."""
-    from .scoring import criteria_weights, scoring_method
+    from pmo_opt.prioritise.scoring import criteria_weights, scoring_method
 
     crit = portfolio.criteria
     out = pd.DataFrame(index=crit.index.astype(str))
@@ -489,7 +491,7 @@ def ranking_headline(
 ) -> Markdown:
     """The ranking in words: how scores are made, the top projects, whether the judgements are
     consistent and whether the top of the list survives a change of weights."""
-    from .scoring import describe_scoring
+    from pmo_opt.prioritise.scoring import describe_scoring
 
     lines = [f"{describe_scoring(portfolio, scenario)}.", ""]
     head = ranking.head(top)

@@ -41,12 +41,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths
-from .data import Portfolio, load_portfolio
-from .errors import InputError, Problem
-from .optimise import check_decisions
-from .plan import Plan
-from .scenario import FIELDS, Scenario, load_scenario, with_overrides
+from pmo_opt import paths
+from pmo_opt.engine.objective import check_decisions
+from pmo_opt.engine.plan import Plan
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, with_overrides
 
 #: parameters that are not scenario fields
 RUN_PARAMETERS = ("portfolio", "scenario_file", "output_dir", "interactive")
@@ -133,7 +134,7 @@ class NotebookContext:
         shows exactly the plan the selection notebook shows, even when a solve stops at its time
         limit. Without ``output_dir`` every call solves.
         """
-        from .optimise import optimise
+        from pmo_opt.engine.optimise import optimise
 
         cached = self._cached_plan()
         if cached is not None:
@@ -149,8 +150,8 @@ class NotebookContext:
     def _cached_plan(self) -> Plan | None:
         if self.output_dir is None or not (self.output_dir / PLAN_FILE).is_file():
             return None
-        from .optimise import project_values
-        from .plan import make_plan
+        from pmo_opt.engine.objective import project_values
+        from pmo_opt.engine.plan import make_plan
 
         saved = json.loads((self.output_dir / PLAN_FILE).read_text(encoding="utf-8"))
         if saved.get("scenario") != json.loads(json.dumps(self.scenario.to_dict())):

@@ -66,8 +66,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .errors import InputError, PmoError, Problem
+from pmo_opt import paths
+from pmo_opt.errors import InputError, PmoError, Problem
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}-.+\.ipynb$")
@@ -581,8 +581,8 @@ def _utc_now() -> str:
 
 def _inputs(portfolio_path, scenario_path, overrides):
     """Resolve and check the inputs before any folder is made (InputError: exit code 2)."""
-    from .data import load_portfolio
-    from .scenario import load_scenario
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.inputs.scenario import load_scenario
 
     portfolio = paths.resolve(portfolio_path)
     load_portfolio(portfolio)

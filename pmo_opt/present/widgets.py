@@ -27,13 +27,13 @@ import ipywidgets as w
 import pandas as pd
 import yaml
 
-from . import paths
-from .baseline import rank_and_fill
-from .data import Portfolio
-from .errors import InputError, PmoError
-from .optimise import optimise
-from .plan import Plan
-from .scenario import OBJECTIVES, SCORINGS, Scenario
+from pmo_opt import paths
+from pmo_opt.engine.optimise import optimise
+from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.rank_fill import rank_and_fill
+from pmo_opt.errors import InputError, PmoError
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import OBJECTIVES, SCORINGS, Scenario
 
 OBJECTIVE_LABELS = {
     "value": "value (priority score)",
@@ -404,7 +404,7 @@ class _Panel:
         if not self.weights:
             return
         try:
-            from .scoring import criteria_weights
+            from pmo_opt.prioritise.scoring import criteria_weights
 
             shares = criteria_weights(
                 self.portfolio, "weighted", {k: s.value for k, s in self.weights.items()}
@@ -711,7 +711,7 @@ def changes_html(portfolio: Portfolio, previous: Plan | None, changes: dict[str,
 def _charts(plan: Plan) -> list[dict]:
     """The key charts from :mod:`pmo_opt.charts`; a note instead when it is not available."""
     try:
-        from . import charts
+        from pmo_opt.present import charts
     except ImportError:
         return [_bundle("<i>Charts are not available (pmo_opt.charts is missing).</i>")]
     out = []
@@ -837,9 +837,9 @@ class PrioritisationPanel(_Panel):
 
 def _ranking(portfolio: Portfolio, scenario: Scenario) -> pd.DataFrame:
     try:
-        from .scoring import ranking_table
+        from pmo_opt.prioritise.scoring import ranking_table
     except ImportError:  # scoring arrives with issue 4; rank-and-fill's priority is the same idea
-        from .baseline import priority_values
+        from pmo_opt.engine.rank_fill import priority_values
 
         values = priority_values(portfolio, scenario)
         table = portfolio.projects[["name", "category"]].assign(score=values)
@@ -850,7 +850,7 @@ def _ranking(portfolio: Portfolio, scenario: Scenario) -> pd.DataFrame:
 
 def _describe(portfolio: Portfolio, scenario: Scenario) -> str:
     try:
-        from .scoring import describe_scoring
+        from pmo_opt.prioritise.scoring import describe_scoring
     except ImportError:
         return "Priority: benefit."
     return describe_scoring(portfolio, scenario)

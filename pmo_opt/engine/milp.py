@@ -1,0 +1,240 @@
+"""The MILP engine: build the model (:mod:`~pmo_opt.engine.model`), start it from the
+rank-and-fill plan, search (HiGHS, with a neighbourhood search on large models) and read the
+answer back as a :class:`~pmo_opt.engine.plan.Plan`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from pmo_opt.engine.compact import left_shift
+from pmo_opt.engine.model import PortfolioModel, build_model
+from pmo_opt.engine.objective import objective_of, project_values, relative_gap
+from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.solve import solve_problem
+from pmo_opt.engine.start import list_schedule
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+
+#: start variables from which a neighbourhood search improves the first plan (pmo_opt.lns)
+LNS_COLUMNS = 4_000
+#: the share of the time limit that search may use; the MIP search gets the rest
+LNS_SHARE = 0.85
+
+
+def optimise_milp(
+    portfolio: Portfolio,
+    scenario: Scenario | None = None,
+    warm_start: Plan | None = None,
+    *,
+    stop: threading.Event | None = None,
+    offers: Callable[[], dict[str, int] | None] | None = None,
+) -> Plan:
+    """Choose and schedule projects with the MILP (PuLP + HiGHS, ``solver="highs"``).
+
+    Parameters
+    ----------
+    portfolio
+        A loaded, validated portfolio.
+    scenario
+        Settings (objective, scales, board decisions, solver limits); defaults when ``None``.
+    warm_start
+        A plan to start the solver from (for example the neighbouring frontier point).
+    stop
+        An event that ends the MILP search early when set (``solver=auto`` sets it when the
+        other engine has proven optimality); the plan is then ``feasible`` with its gap.
+    offers
+        ``offers() -> {project_id: start month index} or None``: plans found elsewhere during
+        the search (``solver=auto``: CP-SAT's), handed to HiGHS as it asks for them.
+
+    Returns
+    -------
+    Plan
+        ``status`` is ``optimal`` only when proven; an infeasible or empty result is a plan with
+        no selection and a ``message`` saying why, never an exception.
+    """
+    horizon = resolve_horizon(portfolio, scenario)
+    values = project_values(portfolio, scenario)
+    latest_finish = None
+    if warm_start is None:
+        # rank-and-fill's plan is the solver's first incumbent, so a time-limited plan is never
+        # worse than the priority-list rule; under makespan its makespan also bounds every finish
+        warm_start = list_schedule(portfolio, scenario)
+        if warm_start is not None and scenario.objective == "makespan":
+            latest_finish = int(round(warm_start.objective))
+    t0 = time.perf_counter()
+    model = build_model(portfolio, scenario, horizon, values, latest_finish)
+    build_seconds = time.perf_counter() - t0
+    if model.empty_mandatory:
+        return unschedulable_plan(
+            portfolio,
+            scenario,
+            horizon,
+            model.empty_mandatory,
+            values,
+            solver=scenario.solver,
+            build_seconds=build_seconds,
+        )
+    if warm_start is not None:
+        set_start(model, warm_start)
+    improve = _search(model, portfolio, scenario) if warm_start is not None else None
+    offer = None
+    if offers is not None:
+
+        def offer():
+            starts = offers()
+            return None if starts is None else start_vector(model, portfolio, scenario, starts)
+
+    result = solve_problem(
+        model.problem,
+        scenario,
+        warm_start=warm_start is not None,
+        stop=stop,
+        improve=improve,
+        offer=offer,
+    )
+    starts, hires = (
+        read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
+    )
+    if starts:
+        starts = left_shift(portfolio, horizon, model.windows, starts, hires, scenario)
+    if hires is not None and len(hires):
+        hires = needed_hires(portfolio, scenario, horizon, starts)
+    plan = make_plan(
+        portfolio,
+        scenario,
+        horizon,
+        starts,
+        hires,
+        values=values,
+        status=result.status,
+        bound=result.bound,
+        gap=result.gap,
+        solver=result.solver,
+        build_seconds=build_seconds,
+        solve_seconds=result.seconds,
+        message=result.message,
+        details={"search": result.search} if result.search else {},
+    )
+    objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
+    plan = replace(plan, objective=objective)
+    if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
+        # the solver stopped early: never hand back less than the plan it started from
+        start_obj = objective_of(warm_start, portfolio, scenario)
+        worse = (
+            objective is None
+            or (scenario.objective == "makespan" and start_obj < objective - 1e-9)
+            or (scenario.objective != "makespan" and start_obj > objective + 1e-9)
+        )
+        if worse:
+            plan = replace(
+                warm_start,
+                status="feasible",
+                objective=start_obj,
+                bound=result.bound,
+                gap=relative_gap(start_obj, result.bound),
+                solver=result.solver,
+                build_seconds=build_seconds,
+                solve_seconds=result.seconds,
+                message=f"{result.message}; the solver's best was not better than the "
+                "rank-and-fill plan it started from, so that plan is returned",
+            )
+    return plan
+
+
+def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):
+    """On large models, a large-neighbourhood search (:mod:`pmo_opt.lns`) improves the starting
+    plan for ``LNS_SHARE`` of the time limit before the MIP search; ``None`` otherwise.
+
+    Large means ``LNS_COLUMNS`` start variables or more: there HiGHS spends its whole limit on
+    the root relaxation and returns the plan it started from. Not under ``makespan``, where
+    CP-SAT is the stronger engine.
+    """
+    if scenario.objective == "makespan" or len(model.x) < LNS_COLUMNS:
+        return None
+    from pmo_opt.engine.lns import Neighbourhoods, improve
+
+    seconds = LNS_SHARE * scenario.time_limit_s
+
+    def run(highs, values):
+        hood = Neighbourhoods.of(model, portfolio.demand)  # the solver has indexed the columns
+        return improve(highs, hood, np.asarray(values, dtype=float), seconds, seed=scenario.seed)
+
+    return run
+
+
+def needed_hires(
+    portfolio: Portfolio, scenario: Scenario, horizon: list[str], starts: dict[str, str]
+) -> pd.DataFrame:
+    """The least hiring the plan needs: demand above capacity per role-month (never more than
+    the solver hired, since the solver's plan had capacity + hires >= demand)."""
+    load = make_plan(portfolio, scenario, horizon, starts, status="feasible").load
+    short = (load["demand_fte"] - load["capacity_fte"]).clip(lower=0.0)
+    return load.assign(fte=short.round(9))[short > 1e-9][["role", "month", "fte"]]
+
+
+def read_decisions(model: PortfolioModel) -> tuple[dict[str, str], pd.DataFrame]:
+    """Starts (project -> month) and hires (role, month, fte) from a solved model."""
+    starts = {p: model.horizon[t] for (p, t), v in model.x.items() if (v.varValue or 0) > 0.5}
+    hires = pd.DataFrame(
+        [(r, model.horizon[m], float(h.varValue or 0)) for (r, m), h in model.hire.items()],
+        columns=["role", "month", "fte"],
+    )
+    return starts, hires
+
+
+def start_vector(
+    model: PortfolioModel, portfolio: Portfolio, scenario: Scenario, starts: dict[str, int]
+) -> np.ndarray | None:
+    """The solver's column values for a plan given as project -> start month index (the
+    variables' ``index`` as pulp's HiGHS numbered them), with the least hiring it needs;
+    ``None`` when a start is outside the model's windows."""
+    columns = model.problem.variables()
+    values = np.zeros(len(columns))
+    for p, t in starts.items():
+        x = model.x.get((p, int(t)))
+        if x is None:
+            return None
+        values[x.index] = 1.0
+        if p in model.y:
+            values[model.y[p].index] = 1.0
+    if model.hire:
+        months_ = {p: model.horizon[int(t)] for p, t in starts.items()}
+        index = {mo: i for i, mo in enumerate(model.horizon)}
+        need = needed_hires(portfolio, scenario, model.horizon, months_)
+        for r, mo, fte in need[["role", "month", "fte"]].itertuples(index=False):
+            h = model.hire.get((r, index[mo]))
+            if h is None:
+                return None
+            values[h.index] = float(fte)
+    if model.makespan is not None:
+        d = model.windows["duration"]
+        values[model.makespan.index] = float(
+            max((t + int(d[p]) for p, t in starts.items()), default=0)
+        )
+    return values
+
+
+def set_start(model: PortfolioModel, plan: Plan) -> None:
+    index = {m: i for i, m in enumerate(model.horizon)}
+    chosen = {(p, index.get(s)) for p, s in plan.starts.items() if s is not None}
+    for key, v in model.x.items():
+        v.setInitialValue(1 if key in chosen else 0)
+    selected = {p for p, _ in chosen}
+    for p, y in model.y.items():
+        y.setInitialValue(1 if p in selected else 0)
+    hired = {
+        (r, index.get(m)): f
+        for r, m, f in plan.hires[["role", "month", "fte"]].itertuples(index=False)
+    }
+    for key, h in model.hire.items():
+        h.setInitialValue(hired.get(key, 0.0))
+    if model.makespan is not None:
+        durations = model.windows["duration"]
+        finishes = [t + int(durations[p]) for p, t in chosen if t is not None]
+        model.makespan.setInitialValue(float(max(finishes, default=0)))

@@ -1,0 +1,61 @@
+"""What every engine shares: each project's value, the scenario's objective evaluated on a plan,
+the relative gap, and the board's decisions checked against the portfolio."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pmo_opt.engine.plan import Plan
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs import months
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.prioritise.scoring import project_value
+
+
+def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
+    """Value per project: the priority score for the ``value`` objective, else ``benefit``."""
+    if scenario.objective != "value":
+        return portfolio.projects["benefit"].astype(float)
+    return project_value(portfolio, scenario).reindex(portfolio.projects.index).fillna(0.0)
+
+
+def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
+    """Board decisions must name real projects."""
+    known = set(portfolio.projects.index)
+    problems = [
+        Problem(f"scenario {scenario.name!r}", None, key, f"{p!r} is not a project id")
+        for key in ("force_in", "force_out")
+        for p in getattr(scenario, key)
+        if p not in known
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def objective_of(plan: Plan, portfolio: Portfolio, scenario: Scenario) -> float:
+    """The scenario's objective evaluated on a plan (without the solver's tie-break)."""
+    sel = plan.projects[plan.projects["selected"]]
+    pr = portfolio.projects.loc[sel.index]
+    if scenario.objective == "value":
+        return float(sel["value"].sum())
+    if scenario.objective == "benefit":
+        return float(pr["benefit"].sum())
+    h0 = months.to_ordinal(plan.horizon[0])
+    if scenario.objective == "makespan":
+        if not len(sel):
+            return 0.0
+        return float(max(months.to_ordinal(f) for f in sel["finish"]) - h0 + 1)
+    start = sel["start"].map(months.to_ordinal) - h0
+    earliest = pr["earliest_start"].map(
+        lambda m: months.to_ordinal(m) - h0 if isinstance(m, str) else 0
+    )
+    delay = (start - earliest.clip(lower=0)).clip(lower=0)
+    return float((pr["benefit"] - pr["cost_of_delay"] * delay).sum())
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    """Relative gap between a plan's objective and a proven bound (None when no bound)."""
+    if bound is None:
+        return None
+    return abs(bound - objective) / max(abs(objective), 1e-9)

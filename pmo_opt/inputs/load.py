@@ -1,0 +1,36 @@
+"""Load a portfolio: read its files (:mod:`~pmo_opt.inputs.data`), then validate them
+(:mod:`~pmo_opt.inputs.validate`). The one way in from files to a :class:`Portfolio`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmo_opt.errors import InputError
+from pmo_opt.inputs.data import Portfolio, build_portfolio, read_tables
+from pmo_opt.inputs.validate import validate_tables
+
+
+def load_portfolio(path: str | Path) -> Portfolio:
+    """Read, validate and type a portfolio; raise :class:`InputError` listing every problem.
+
+    Parameters
+    ----------
+    path
+        A folder of ``<table>.csv`` files or an ``.xlsx`` workbook with a sheet per table
+        (a relative path is also tried against the project root).
+
+    Returns
+    -------
+    Portfolio
+        Typed tables; ``warnings`` holds what was accepted but looked odd (unknown columns).
+
+    Raises
+    ------
+    InputError
+        With every problem found in every table (errors and warnings), when any is an error.
+    """
+    tables = read_tables(path)
+    problems = validate_tables(tables)
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    return build_portfolio(tables, source=str(path), warnings=[str(p) for p in problems])
