@@ -13,10 +13,10 @@ from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 
-from pmo_opt.present import charts  # noqa: E402
 from pmo_opt.engine.plan import make_plan  # noqa: E402
 from pmo_opt.inputs.load import load_portfolio  # noqa: E402
 from pmo_opt.inputs.scenario import Scenario  # noqa: E402
+from pmo_opt.present import charts  # noqa: E402
 
 HORIZON = ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06"]
 

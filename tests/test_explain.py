@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from builders import make_portfolio
 
-from pmo_opt.analysis.diagnose import apply_relaxation, diagnose_infeasibility
+from pmo_opt.analysis.diagnose import diagnose_infeasibility
 from pmo_opt.analysis.explain import binding_constraints, bring_in, why_not
 from pmo_opt.analysis.hiring import hiring_advice, marginal_fte_value
+from pmo_opt.analysis.relaxation import apply_relaxation
 from pmo_opt.cli import main
 from pmo_opt.engine.check import check_plan
 from pmo_opt.engine.optimise import optimise

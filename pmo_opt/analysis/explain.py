@@ -17,20 +17,16 @@ import numpy as np
 import pandas as pd
 
 from pmo_opt.analysis.diagnose import (
-    RELAXATION_COLUMNS,
-    apply_relaxation,
-    describe_relaxations,
-    solve_elastic,
-)
-from pmo_opt.analysis.diagnose import (
     Diagnosis as Diagnosis,
 )
 from pmo_opt.analysis.diagnose import (
     diagnose_infeasibility as diagnose_infeasibility,
 )
+from pmo_opt.analysis.elastic import RELAXATION_COLUMNS, solve_elastic
 from pmo_opt.analysis.hiring import HiringAdvice as HiringAdvice
 from pmo_opt.analysis.hiring import hiring_advice as hiring_advice
 from pmo_opt.analysis.hiring import marginal_fte_value as marginal_fte_value
+from pmo_opt.analysis.relaxation import apply_relaxation, describe_relaxations
 from pmo_opt.analysis.sweep import check_scheduler, for_sweep, map_ordered
 from pmo_opt.analysis.wording import (
     join,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pmo_opt.analysis.diagnose import add_capacity
+from pmo_opt.analysis.relaxation import add_capacity
 from pmo_opt.analysis.wording import (
     capitalise_first,
     fte,
