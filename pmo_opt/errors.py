@@ -72,3 +72,17 @@ class SolverError(PmoError):
 
     def __reduce__(self):
         return (type(self), (self.args[0], self.solver))
+
+
+class LedgerError(PmoError):
+    """The decision ledger cannot be used (locked, read-only, corrupt, unreachable, too new, or
+    the run asked for is not in it); the message names the ledger's URL (password masked) and
+    the fix. ``url`` is that masked URL, ``run_id`` the run concerned (empty when none)."""
+
+    def __init__(self, message: str, url: str = "", run_id: str = ""):
+        self.url = url
+        self.run_id = run_id
+        super().__init__(message)
+
+    def __reduce__(self):
+        return (type(self), (self.args[0], self.url, self.run_id))
