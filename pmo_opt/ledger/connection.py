@@ -62,6 +62,7 @@ def parse_url(url: str) -> URL:
             f"{url!r} is not a database URL: write sqlite:///path/ledger.sqlite or "
             "postgresql+psycopg://user@host/database",
             url=url,
+            input_error=True,
         ) from None
 
 

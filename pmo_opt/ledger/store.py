@@ -168,6 +168,7 @@ class Ledger:
                         "a run is recorded once; make a new run id (new_run_id())",
                         url=masked(self.url),
                         run_id=record.run_id,
+                        input_error=True,
                     )
                 conn.execute(runs.insert(), [row])
                 if rows:
@@ -197,6 +198,7 @@ class Ledger:
             "recorded runs (is --ledger / PMO_OPT_LEDGER the ledger the run was recorded in?)",
             url=masked(self.url),
             run_id=run_id,
+            input_error=True,
         )
 
     # ----------------------------------------------------------------------------------------
@@ -223,6 +225,7 @@ class Ledger:
             "`run_id` (was it written with --no-ledger, or by an older pmo-opt?); approve by "
             "run id instead (`pmo-opt history` lists them)",
             url=masked(self.url),
+            input_error=True,
         )
 
     def approve(self, run_ref: str | Path, by: str, note: str = "") -> Approval:
@@ -243,7 +246,9 @@ class Ledger:
         run_id = self.resolve_run(run_ref)
         if not str(by).strip():
             raise LedgerError(
-                f"approving run {run_id} needs the approver's name: --by NAME", run_id=run_id
+                f"approving run {run_id} needs the approver's name: --by NAME",
+                run_id=run_id,
+                input_error=True,
             )
         run = self.get_run(run_id)
         if run.status not in PLAN_STATUSES:
@@ -253,6 +258,7 @@ class Ledger:
                 "run with a plan (optimal or feasible) can be; approve another run",
                 url=masked(self.url),
                 run_id=run_id,
+                input_error=True,
             )
         if run.check_passed is not True:
             said = "was not checked" if run.check_passed is None else "failed check_plan"
@@ -261,6 +267,7 @@ class Ledger:
                 "approve a plan that passes every rule",
                 url=masked(self.url),
                 run_id=run_id,
+                input_error=True,
             )
         with self._guard(f"approving run {run_id}", run_id):
             with transaction(self.engine, write=True) as conn:
@@ -311,6 +318,7 @@ class Ledger:
                 f"{masked(self.url)}: approve one with `pmo-opt approve RUN_ID --by NAME` "
                 "(`pmo-opt history` lists the runs)",
                 url=masked(self.url),
+                input_error=True,
             )
         table = run.decisions[["project_id", "selected", "start", "finish"]].copy()
         table["selected"] = table["selected"].astype(bool)
