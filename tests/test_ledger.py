@@ -399,3 +399,226 @@ def test_ledger_error_survives_pickling():
 
     e = pickle.loads(pickle.dumps(LedgerError("x", url="u", run_id="r", input_error=True)))
     assert (str(e), e.url, e.run_id, e.input_error) == ("x", "u", "r", True)
+
+
+# --------------------------------------------------------------------------------------------
+# the command line
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory):
+    """Two ``pmo-opt plan`` runs of the sample into one ledger, the first one approved."""
+    from pmo_opt.cli import main
+
+    root = tmp_path_factory.mktemp("cli")
+    url = f"sqlite:///{root / 'ledger.sqlite'}"
+    outs = [root / "q1", root / "q1-cut"]
+    base = ["plan", str(ROOT / "data" / "sample"), "--set", "time_limit_s=20", "--ledger", url]
+    assert main([*base, "--out", str(outs[0])]) == 0
+    assert main([*base, "--set", "budget_scale=0.8", "--out", str(outs[1])]) == 0
+    ids = [json.loads((o / "summary.json").read_text())["run_id"] for o in outs]
+    return {"url": url, "outs": outs, "ids": ids, "root": root}
+
+
+def test_plan_records_its_run_with_the_run_id_in_summary(sample_runs):
+    with Ledger(sample_runs["url"]) as ledger:
+        run = ledger.get_run(sample_runs["ids"][0])
+    assert run.status == "optimal" and run.check_passed is True
+    assert run.portfolio_name == "sample" and run.command.startswith("pmo-opt plan ")
+    assert run.out_dir == str(sample_runs["outs"][0]) and "name: baseline" in run.scenario_yaml
+    plan = pd.read_csv(sample_runs["outs"][0] / "plan.csv", dtype=str, keep_default_na=False)
+    d = run.decisions.set_index("project_id")
+    assert sorted(d.index) == sorted(plan["project_id"])
+    chosen = plan[plan["selected"] == "1"].set_index("project_id")["start"]
+    assert d.loc[d["selected"], "start"].sort_index().to_dict() == chosen.sort_index().to_dict()
+    assert run.input_hashes == hash_inputs(ROOT / "data" / "sample")
+
+
+def test_approve_then_history_of_p020(sample_runs, capsys):
+    from pmo_opt.cli import main
+
+    url, (first, second) = sample_runs["url"], sample_runs["ids"]
+    folder = str(sample_runs["outs"][0])
+    assert (
+        main(["approve", folder, "--by", "Ada Lovelace", "--note", "Q1 board", "--ledger", url])
+        == 0
+    )
+    assert f"approved run {first} as the plan of sample by Ada Lovelace" in capsys.readouterr().out
+    out_csv = sample_runs["root"] / "history.csv"
+    code = main(["history", "--project", "P020", "--ledger", url, "--out", str(out_csv)])
+    text = capsys.readouterr().out
+    assert code == 0
+    lines = text.splitlines()
+    assert any(first in line and " run " in line and "P020" in line for line in lines)
+    assert any(second in line and " run " in line and "P020" in line for line in lines)
+    approval = [line for line in lines if "approved run" in line]
+    assert len(approval) == 1 and first in approval[0]
+    assert "by Ada Lovelace: Q1 board" in approval[0] and " UTC " in approval[0]  # who, when
+    table = pd.read_csv(out_csv, dtype=str)
+    assert table["event"].tolist().count("run") == 2 and "approval" in table["event"].tolist()
+    # approving the second run supersedes the first; history keeps both
+    assert main(["approve", second, "--by", "Bob", "--ledger", url]) == 0
+    assert "supersedes approval" in capsys.readouterr().out
+    assert main(["history", "--ledger", url]) == 0
+    text = capsys.readouterr().out
+    assert "approved (superseded) run " + first in text and "approved run " + second in text
+
+
+def test_diff_of_two_plan_runs(sample_runs, capsys):
+    from pmo_opt.cli import main
+
+    first, second = sample_runs["ids"]
+    assert main(["diff", first, str(sample_runs["outs"][1]), "--ledger", sample_runs["url"]]) == 0
+    text = capsys.readouterr().out
+    assert f"from run {first} to run {second}" in text
+    assert "leaving: " in text and "moving: " in text and "month(s)" in text
+    assert "inputs changed:\n  scenario settings:" in text  # only budget_scale changed
+
+
+def test_bad_ledger_requests_exit_2(sample_runs, capsys):
+    from pmo_opt.cli import main
+
+    url = sample_runs["url"]
+    assert main(["approve", "20990101T000000-abcdef", "--by", "Ada", "--ledger", url]) == 2
+    assert "ledger: no run 20990101T000000-abcdef" in capsys.readouterr().err
+    assert main(["history", "--since", "yesterday", "--ledger", url]) == 2
+
+
+def small_portfolio(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "projects.csv").write_text("project_id,duration,cost,benefit\nP1,2,100,10\n")
+    (folder / "demand.csv").write_text("project_id,role,fte\nP1,dev,1\n")
+    months = ("2027-01", "2027-02", "2027-03")
+    (folder / "capacity.csv").write_text(
+        "role,fte,month\n" + "".join(f"dev,2,{m}\n" for m in months)
+    )
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["missing folder", "corrupt file"])
+def test_a_ledger_failure_keeps_the_plan_and_exits_1(tmp_path, kind):
+    if kind == "missing folder":
+        url = "sqlite:////proc/nope/ledger.sqlite"
+    else:
+        (tmp_path / "bad.sqlite").write_text("not a database\n" * 100)
+        url = f"sqlite:///{tmp_path / 'bad.sqlite'}"
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "pmo_opt", "plan", str(small_portfolio(tmp_path / "pf"))]
+        + ["--set", "time_limit_s=10", "--out", str(out), "--ledger", url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "ledger: the ledger sqlite:///" in done.stderr and "Traceback" not in done.stderr
+    assert "--no-ledger" in done.stderr
+    assert (out / "plan.csv").is_file() and (out / "summary.json").is_file()
+
+
+def test_no_ledger_records_nothing(tmp_path, monkeypatch, capsys):
+    from pmo_opt.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PMO_OPT_LEDGER")
+    out = tmp_path / "out"
+    pf = str(small_portfolio(tmp_path / "pf"))
+    assert main(["plan", pf, "--set", "time_limit_s=10", "--out", str(out), "--no-ledger"]) == 0
+    assert "run_id" not in json.loads((out / "summary.json").read_text())
+    assert not (tmp_path / "ledger.sqlite").exists()
+    # without --ledger and PMO_OPT_LEDGER: ledger.sqlite in the working folder
+    assert main(["plan", pf, "--set", "time_limit_s=10", "--out", str(out)]) == 0
+    assert (tmp_path / "ledger.sqlite").is_file()
+    assert "recorded in sqlite:///ledger.sqlite" in capsys.readouterr().out
+
+
+def test_a_plan_run_that_fails_is_recorded_as_failed(tmp_path):
+    from pmo_opt.cli import main
+
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    pf = str(small_portfolio(tmp_path / "pf"))
+    assert main(["plan", pf, "--set", "force_in=[NOPE]", "--ledger", url]) == 2
+    with Ledger(url) as ledger:
+        history = ledger.history()
+    assert history["status"].tolist() == ["failed"] and "NOPE" in history.loc[0, "note"]
+
+
+# --------------------------------------------------------------------------------------------
+# report runs
+
+
+PLAN_NOTEBOOK = """
+from pathlib import Path
+
+from pmo_opt.data import load_portfolio
+from pmo_opt.params import NotebookContext
+from pmo_opt.scenario import load_scenario
+
+ctx = NotebookContext(
+    load_portfolio(portfolio), load_scenario(None, name=name), Path(output_dir), False,
+    Path(portfolio),
+)
+plan = ctx.plan()
+ctx.write_summary(plan)
+"""
+
+
+def _notebook(path: Path, code: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(
+        'portfolio = ""\noutput_dir = None\nname = "baseline"\ndescription = ""\n'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_report_records_its_plan_and_a_failed_report_is_failed(tmp_path):
+    from pmo_opt import reports
+
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    pf = small_portfolio(tmp_path / "pf")
+    good = _notebook(tmp_path / "01-plan.ipynb", PLAN_NOTEBOOK)
+    bad = _notebook(tmp_path / "02-fail.ipynb", "raise ValueError('broken on purpose')")
+    ok = reports.run_report(pf, out=tmp_path / "reports", notebooks=[good], ledger_url=url)
+    failed = reports.run_report(pf, out=tmp_path / "reports", notebooks=[good, bad], ledger_url=url)
+    assert ok.ok and ok.ledger_error is None and not failed.ok
+    manifest = json.loads(ok.manifest.read_text())
+    assert manifest["run_id"] == ok.run_id
+    with Ledger(url) as ledger:
+        run = ledger.get_run(ok.run_id)
+        assert (run.status, run.check_passed, run.out_dir) == ("optimal", True, str(ok.folder))
+        assert run.decisions["selected"].tolist() == [True] and run.command.startswith(
+            "pmo-opt report"
+        )
+        assert ledger.approve(ok.folder, by="Ada").run_id == ok.run_id  # by its folder
+        broken = ledger.get_run(failed.run_id)
+    assert broken.status == "failed" and "broken on purpose" in broken.error
+    assert json.loads(failed.manifest.read_text())["run_id"] == failed.run_id
+    skipped = reports.run_report(pf, out=tmp_path / "reports", notebooks=[good], ledger_url=None)
+    assert skipped.run_id is None and json.loads(skipped.manifest.read_text())["run_id"] is None
+
+
+def test_a_report_whose_ledger_fails_keeps_its_folder(tmp_path, capsys):
+    from pmo_opt import reports
+
+    pf = small_portfolio(tmp_path / "pf")
+    good = _notebook(tmp_path / "01-plan.ipynb", PLAN_NOTEBOOK)
+    url = "sqlite:////proc/nope/ledger.sqlite"
+    code = reports.run_reports(
+        pf, [None], out=tmp_path / "reports", notebooks=[good], ledger_url=url
+    )
+    assert code == 1
+    assert "ledger: the ledger sqlite:////proc/nope/ledger.sqlite cannot be opened" in (
+        capsys.readouterr().err
+    )
+    (folder,) = (tmp_path / "reports").iterdir()
+    assert (folder / "manifest.json").is_file() and not folder.name.endswith("FAILED")
