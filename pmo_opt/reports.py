@@ -845,6 +845,8 @@ def _record_in_ledger(
             ledger.record_run(record)
     except PmoError as exc:
         return str(exc)
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # an unreadable plan_decisions.json
+        return f"run {run.run_id} was not recorded: {PLAN_FILE} in {folder}: {exc!r}"
     return None
 
 
@@ -927,12 +929,13 @@ def run_reports(
             results = [run_report(**jobs[0], progress=lambda name: bar.update(1))]
         else:
             results = _run_parallel(jobs, bar)
-    for result in results:
-        print(result.message(), file=sys.stdout if result.ok else sys.stderr)
+    for result in results:  # the ledger first: a report's last line stays its board summary
         if result.ledger_error is not None:
             print(f"ledger: {result.ledger_error}", file=sys.stderr)
         elif result.run_id is not None:
-            print(f"ledger: run {result.run_id} recorded")
+            print(f"ledger: run {result.run_id} recorded ({result.scenario})")
+    for result in results:
+        print(result.message(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok and r.ledger_error is None for r in results) else 1
 
 
