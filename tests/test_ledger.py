@@ -125,6 +125,21 @@ def test_inputs_hashed_per_file_and_named_by_folder():
     assert portfolio_name(ROOT / "data" / "sample.xlsx") == "sample"
 
 
+def test_the_ledger_imports_only_lower_layers():
+    import ast
+
+    allowed = {"errors", "months", "data", "scenario", "plan", "check"}
+    for source in (ROOT / "pmo_opt" / "ledger").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..x import y
+                names = [node.module] if node.module else [a.name for a in node.names]
+                assert set(names) <= allowed, f"{source.name} imports {names}"
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                assert not node.module.startswith("pmo_opt"), f"{source.name}: {node.module}"
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("pmo_opt") for a in node.names), source.name
+
+
 # --------------------------------------------------------------------------------------------
 # the core, on SQLite and PostgreSQL
 
