@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
 from pmo_opt import __version__
-from pmo_opt.errors import InfeasibleError, InputError, PmoError
+from pmo_opt.errors import InfeasibleError, InputError, LedgerError, PmoError
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
@@ -22,6 +23,9 @@ EPILOG = """examples:
   pmo-opt montecarlo data/sample --set seed=1 --out out/
   pmo-opt montecarlo data/sample --scheduler tcp://10.0.0.5:8786 --out out/
   pmo-opt report data/sample --scenario data/scenarios/baseline.yaml --out reports/
+  pmo-opt approve out/ --by "Portfolio board" --note "Q1 plan"
+  pmo-opt history --project P020
+  pmo-opt diff 20261129T120501-3fa2c1 20261129T131502-9bc0d4
 """
 
 
@@ -41,6 +45,51 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from pmo_opt.ledger import new_run_id, utc_now
+
+    run_id, started = new_run_id(), utc_now()
+    try:
+        plan, portfolio, scenario, code = _plan(args, run_id)
+    except PmoError as exc:
+        if not args.no_ledger:  # the failure is recorded, then reported as usual
+            from pmo_opt.ledger import failed_record
+
+            record = failed_record(
+                run_id=run_id,
+                started_at=started,
+                command=args.command_line,
+                portfolio_path=args.portfolio,
+                error=str(exc),
+                scenario_path=args.scenario,
+                out_dir=args.out,
+            )
+            _record(args, lambda: record)
+        raise
+    if args.no_ledger:
+        return code
+
+    def record():
+        from pmo_opt.ledger import record_from_plan
+
+        return record_from_plan(
+            run_id=run_id,
+            started_at=started,
+            command=args.command_line,
+            portfolio=portfolio,
+            portfolio_path=args.portfolio,
+            scenario=scenario,
+            plan=plan,
+            scenario_path=args.scenario,
+            out_dir=args.out,
+        )
+
+    return code if _record(args, record) else EXIT_OTHER
+
+
+def _plan(args: argparse.Namespace, run_id: str):
+    """Solve and write the plan files; (plan, portfolio, scenario, exit code)."""
+    from dataclasses import replace
+
     from pmo_opt.engine.optimise import optimise
     from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.present.plan_text import plan_report_text
@@ -50,12 +99,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     plan = optimise(portfolio, scenario)
     diagnosis = None
     if plan.status == "infeasible":
-        from dataclasses import replace
-
         from pmo_opt.analysis.diagnose import diagnose_infeasibility
 
         diagnosis = diagnose_infeasibility(portfolio, scenario, plan)
         plan = replace(plan, details={**plan.details, "diagnosis": diagnosis.sentences})
+    if not args.no_ledger:
+        plan = replace(plan, details={**plan.details, "run_id": run_id})  # into summary.json
     if args.out:
         plan.write(args.out)
         if diagnosis is not None:
@@ -65,8 +114,58 @@ def cmd_plan(args: argparse.Namespace) -> int:
         written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
         print(f"written: {Path(args.out) / 'plan.csv'}, {written}")
     if plan.status == "infeasible":
-        return EXIT_INFEASIBLE
-    return EXIT_OK if plan.has_solution else EXIT_OTHER
+        return plan, portfolio, scenario, EXIT_INFEASIBLE
+    return plan, portfolio, scenario, EXIT_OK if plan.has_solution else EXIT_OTHER
+
+
+def _record(args: argparse.Namespace, make_record) -> bool:
+    """Record a run in the ledger after its files are written; on failure say so on stderr
+    (``ledger: ...``) and return False, the files stay."""
+    from pmo_opt.ledger import Ledger, masked
+
+    try:
+        record = make_record()
+        with Ledger(args.ledger) as ledger:
+            ledger.record_run(record)
+    except PmoError as exc:  # a LedgerError, or check_plan refusing the inputs
+        print(f"ledger: {exc}", file=sys.stderr)
+        return False
+    print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
+    return True
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from pmo_opt.ledger import Ledger
+
+    with Ledger(args.ledger) as ledger:
+        approval = ledger.approve(args.run, by=args.by, note=args.note or "")
+    before = f"; supersedes approval {approval.supersedes}" if approval.supersedes else ""
+    print(
+        f"approved run {approval.run_id} as the plan of {approval.portfolio_name} by "
+        f"{approval.approved_by} at {approval.approved_at}{before}"
+    )
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from pmo_opt.ledger import Ledger, history_text
+
+    with Ledger(args.ledger) as ledger:
+        table = ledger.history(project=args.project, since=args.since)
+    print(history_text(table, args.project))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out, index=False)
+        print(f"written: {args.out}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from pmo_opt.ledger import Ledger, diff_text
+
+    with Ledger(args.ledger) as ledger:
+        print(diff_text(ledger.diff(args.run_a, args.run_b)))
+    return EXIT_OK
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
@@ -124,10 +223,15 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from pmo_opt.ledger import ledger_url
     from pmo_opt.present.reports import run_reports
 
     return run_reports(
-        args.portfolio, args.scenario or [None], out=args.out, timeout_s=args.timeout
+        args.portfolio,
+        args.scenario or [None],
+        out=args.out,
+        timeout_s=args.timeout,
+        ledger_url=None if args.no_ledger else ledger_url(args.ledger),
     )
 
 
@@ -291,6 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting"
         )
         p.add_argument("--out", help="folder for the output files")
+        if name == "plan":
+            _add_ledger(p, skip=True)
         if name == "frontier":
             p.add_argument("--points", type=int, default=11, help="budget levels (default 11)")
             p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
@@ -303,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=float, default=600, help="seconds a notebook cell may run (default 600)"
     )
+    _add_ledger(p, skip=True)
     for name, func, help_ in (
         ("explain", cmd_explain, "why projects are out, what would bring them in, hiring"),
         ("compare", cmd_compare, "scenarios side by side; write compare_*.csv"),
@@ -338,12 +445,60 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "compare":
             p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
         _add_scheduler(p)
+    _add_ledger_commands(sub)
     return parser
+
+
+def _add_ledger(p: argparse.ArgumentParser, skip: bool = False) -> None:
+    p.add_argument(
+        "--ledger",
+        default=None,
+        metavar="URL",
+        help="the decision ledger, e.g. sqlite:///ledger.sqlite or "
+        "postgresql+psycopg://user@host/db (default: $PMO_OPT_LEDGER, else ledger.sqlite here)",
+    )
+    if skip:
+        p.add_argument("--no-ledger", action="store_true", help="do not record this run")
+
+
+def _add_ledger_commands(sub) -> None:
+    p = sub.add_parser(
+        "approve",
+        help="make a recorded run's plan the approved plan of its portfolio  "
+        "e.g. approve out/ --by Board",
+        description="Make a recorded run's plan the approved plan of its portfolio.",
+    )
+    p.add_argument("run", metavar="RUN_ID|DIR", help="a run id, or a report / plan folder")
+    p.add_argument("--by", required=True, metavar="NAME", help="who approves")
+    p.add_argument("--note", default="", metavar="TEXT", help="why (a board decision, a ticket)")
+    _add_ledger(p)
+    p.set_defaults(func=cmd_approve)
+    p = sub.add_parser(
+        "history",
+        help="runs and approvals in the ledger  e.g. history --project P020",
+        description="What was decided, when, on which data; which plans were approved.",
+    )
+    p.add_argument("--project", default=None, metavar="ID", help="only this project's decisions")
+    p.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="only from this day on")
+    p.add_argument("--out", default=None, metavar="FILE.csv", help="also write the table here")
+    _add_ledger(p)
+    p.set_defaults(func=cmd_history)
+    p = sub.add_parser(
+        "diff",
+        help="projects entering, leaving and moving between two runs  e.g. diff RUN_A RUN_B",
+        description="Projects entering, leaving and moving between two recorded runs' plans, "
+        "and the inputs that changed.",
+    )
+    p.add_argument("run_a", metavar="RUN_A", help="a run id, or a report / plan folder")
+    p.add_argument("run_b", metavar="RUN_B", help="a run id, or a report / plan folder")
+    _add_ledger(p)
+    p.set_defaults(func=cmd_diff)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = shlex.join(["pmo-opt", *(sys.argv[1:] if argv is None else argv)])
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_OK
@@ -359,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
     except InfeasibleError as exc:
         print(f"infeasible: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
+    except LedgerError as exc:
+        print(f"ledger: {exc}", file=sys.stderr)
+        return EXIT_INPUT if exc.input_error else EXIT_OTHER
     except PmoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_OTHER

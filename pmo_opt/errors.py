@@ -72,3 +72,20 @@ class SolverError(PmoError):
 
     def __reduce__(self):
         return (type(self), (self.args[0], self.solver))
+
+
+class LedgerError(PmoError):
+    """The decision ledger cannot do what was asked: it is locked, read-only, corrupt,
+    unreachable or too new (``input_error`` False: the environment), or the request is wrong,
+    e.g. an unknown run or a plan that cannot be approved (``input_error`` True). The message
+    names the ledger's URL (password masked) and the fix; ``url`` is that masked URL,
+    ``run_id`` the run concerned (empty when none)."""
+
+    def __init__(self, message: str, url: str = "", run_id: str = "", input_error: bool = False):
+        self.url = url
+        self.run_id = run_id
+        self.input_error = input_error
+        super().__init__(message)
+
+    def __reduce__(self):
+        return (type(self), (self.args[0], self.url, self.run_id, self.input_error))

@@ -92,8 +92,10 @@ class Plan:
             "message": self.message,
         }
         # how the plan was found, when an engine says more: the neighbourhood search's slices
-        # and bound, or both engines' outcomes under solver=auto
-        facts.update({k: self.details[k] for k in ("search", "engines") if k in self.details})
+        # and bound, or both engines' outcomes under solver=auto; the ledger's run id
+        facts.update(
+            {k: self.details[k] for k in ("search", "engines", "run_id") if k in self.details}
+        )
         return facts
 
     def plan_table(self) -> pd.DataFrame:

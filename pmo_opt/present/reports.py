@@ -147,6 +147,8 @@ class ReportResult:
     failure: NotebookFailure | None = None
     seconds: float = 0.0
     files: tuple[str, ...] = field(default=())
+    run_id: str | None = None  # the decision ledger's id of this run (None: not recorded)
+    ledger_error: str | None = None  # why recording it in the ledger failed
 
     def message(self) -> str:
         """Lines for the terminal: the folder and the board summary, or what failed."""
@@ -635,6 +637,7 @@ def run_report(
     timeout_s: float | None = 600,
     overrides: Mapping[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    ledger_url: str | None = None,
 ) -> ReportResult:
     """Execute the notebooks for one scenario into a new report folder.
 
@@ -654,6 +657,10 @@ def run_report(
         Scenario fields to override, as ``--set`` would.
     progress
         Called with each notebook's name once it has run.
+    ledger_url
+        The decision ledger to record the run in, after its folder is in place (``None``: not
+        recorded); ``manifest.json`` then carries the ``run_id``. A ledger failure leaves the
+        folder as it is and is reported in ``ReportResult.ledger_error``.
 
     Returns
     -------
@@ -670,6 +677,7 @@ def run_report(
     import time
 
     started, clock = _utc_now(), time.perf_counter()
+    run_id = _new_run_id() if ledger_url is not None else None
     portfolio, scenario_file, scenario = _inputs(portfolio_path, scenario_path, overrides)
     sources = _notebook_list(notebooks)
     check_kernel()
@@ -688,7 +696,7 @@ def run_report(
         {"kind": kind, "path": _shown(p), "sha256": sha256(p), "bytes": p.stat().st_size}
         for kind, p in input_files(portfolio, scenario_file)
     ]
-    run = _Run(hashed, scenario, tuple(sources), timeout_s, started)
+    run = _Run(hashed, scenario, tuple(sources), timeout_s, started, run_id)
     executed: list[Path] = []
     html: list[Path] = []
     workbook: Path | None = None
@@ -717,6 +725,9 @@ def run_report(
         _finish(partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, ""))
         raise
     folder = _finish(partial, final, run, failure)
+    ledger_error = None
+    if ledger_url is not None:
+        ledger_error = _record_in_ledger(ledger_url, run, folder, portfolio, scenario_file, failure)
     html_final = tuple(folder / p.name for p in html)
     return ReportResult(
         scenario=scenario.name,
@@ -730,6 +741,8 @@ def run_report(
         failure=failure,
         seconds=round(time.perf_counter() - clock, 3),
         files=tuple(f["path"] for f in _produced(folder)),
+        run_id=run_id,
+        ledger_error=ledger_error,
     )
 
 
@@ -742,12 +755,14 @@ class _Run:
     sources: tuple[Path, ...]
     timeout_s: float | None
     started: str
+    run_id: str | None = None
 
 
 def _finish(partial: Path, final: str, run: _Run, failure: NotebookFailure | None) -> Path:
     """Write the manifest and rename the build folder into place (``-FAILED`` on failure)."""
     commit, dirty = git_commit()
     facts = {
+        "run_id": run.run_id,
         "outcome": "failed" if failure is not None else "succeeded",
         "scenario_name": run.scenario.name,
         "scenario": run.scenario.to_dict(),
@@ -767,6 +782,89 @@ def _finish(partial: Path, final: str, run: _Run, failure: NotebookFailure | Non
     }
     write_manifest(partial, facts)
     return _place(partial, final, failed=failure is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# the decision ledger (kept apart: the report runner only hands it a record)
+
+
+def _new_run_id() -> str:
+    from pmo_opt.ledger import new_run_id
+
+    return new_run_id()
+
+
+def _record_in_ledger(
+    url: str,
+    run: _Run,
+    folder: Path,
+    portfolio: Path,
+    scenario_file: Path | None,
+    failure: NotebookFailure | None,
+) -> str | None:
+    """Record the finished run in the ledger at ``url``; the error text when that failed.
+
+    The plan is the one the notebooks made (``plan_decisions.json``, rebuilt as they rebuild
+    it), checked with ``check_plan``; the reasons for left-out projects come from the
+    ``explanations`` table when the run wrote one. A failed run is recorded as failed.
+    """
+    from pmo_opt.engine.objective import project_values
+    from pmo_opt.engine.plan import make_plan
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.ledger import Ledger, failed_record, record_from_plan
+    from pmo_opt.present.params import PLAN_FILE
+
+    common = {
+        "run_id": run.run_id,
+        "started_at": run.started,
+        "command": _command(portfolio, scenario_file),
+        "portfolio_path": portfolio,
+        "scenario_path": scenario_file,
+        "out_dir": folder,
+    }
+    try:
+        saved_path = folder / PLAN_FILE
+        if failure is not None or not saved_path.is_file():
+            error = str(failure) if failure is not None else None
+            record = failed_record(**common, scenario=run.scenario, error=error or "")
+            if failure is None:  # a report whose notebooks made no plan: nothing to approve
+                record = dataclasses.replace(record, status="no_solution", error=None)
+        else:
+            saved = json.loads(saved_path.read_text(encoding="utf-8"))
+            book = load_portfolio(portfolio)
+            hires = pd.DataFrame(saved["hires"], columns=["role", "month", "fte"])
+            facts = {k: saved.get(k) for k in ("status", "objective", "bound", "gap", "solver")}
+            values = project_values(book, run.scenario)
+            plan = make_plan(
+                book, run.scenario, saved["horizon"], saved["starts"], hires, values, **facts
+            )
+            record = record_from_plan(
+                **common, portfolio=book, scenario=run.scenario, plan=plan, reasons=_reasons(folder)
+            )
+        with Ledger(url) as ledger:
+            ledger.record_run(record)
+    except PmoError as exc:
+        return str(exc)
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # an unreadable plan_decisions.json
+        return f"run {run.run_id} was not recorded: {PLAN_FILE} in {folder}: {exc!r}"
+    return None
+
+
+def _reasons(folder: Path) -> dict[str, str]:
+    path = folder / TABLES_DIR / "explanations.csv"
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not {"project_id", "reason"} <= set(table.columns):
+        return {}
+    return {p: r for p, r in zip(table["project_id"], table["reason"], strict=True) if r}
+
+
+def _command(portfolio: Path, scenario_file: Path | None) -> str:
+    import shlex
+
+    words = ["pmo-opt", "report", _shown(portfolio)]
+    return shlex.join(words + (["--scenario", _shown(scenario_file)] if scenario_file else []))
 
 
 _PROGRESS = None  # a worker process's queue to the parent's progress bar
@@ -789,6 +887,7 @@ def run_reports(
     out: str | Path | None = None,
     notebooks: Iterable[str | Path] | None = None,
     timeout_s: float | None = 600,
+    ledger_url: str | None = None,
 ) -> int:
     """Run a report for each scenario (in parallel, one process each) and print the outcome.
 
@@ -797,12 +896,14 @@ def run_reports(
     that calls this needs the usual ``if __name__ == "__main__":`` guard). A tqdm bar on stderr counts notebooks
     (it hides itself when stderr is not a terminal). At the end each successful run prints its
     folder and the path of its board summary HTML; each failure prints notebook, cell index
-    and error to stderr.
+    and error to stderr. With ``ledger_url`` each run is recorded in the decision ledger once
+    its folder is in place; a ledger failure is printed (``ledger: ...``) and makes the exit
+    code 1, the folder stays.
 
     Returns
     -------
     int
-        The exit code: 0 when every report succeeded, 1 otherwise.
+        The exit code: 0 when every report succeeded (and was recorded), 1 otherwise.
     """
     from tqdm import tqdm
 
@@ -818,6 +919,7 @@ def run_reports(
             "out": None if out is None else str(out),
             "notebooks": sources,
             "timeout_s": timeout_s,
+            "ledger_url": ledger_url,
         }
         for s in scenarios
     ]
@@ -827,9 +929,14 @@ def run_reports(
             results = [run_report(**jobs[0], progress=lambda name: bar.update(1))]
         else:
             results = _run_parallel(jobs, bar)
+    for result in results:  # the ledger first: a report's last line stays its board summary
+        if result.ledger_error is not None:
+            print(f"ledger: {result.ledger_error}", file=sys.stderr)
+        elif result.run_id is not None:
+            print(f"ledger: run {result.run_id} recorded ({result.scenario})")
     for result in results:
         print(result.message(), file=sys.stdout if result.ok else sys.stderr)
-    return 0 if all(r.ok for r in results) else 1
+    return 0 if all(r.ok and r.ledger_error is None for r in results) else 1
 
 
 def _run_parallel(jobs: list[dict[str, Any]], bar) -> list[ReportResult]:
