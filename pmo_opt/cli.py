@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InfeasibleError, InputError, PmoError
+from .errors import InfeasibleError, InputError, PmoError, Problem
+from .text import csv_safe_frame, terminal_safe
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def echo(*parts: object, sep: str = " ", end: str = "\n", file=None, flush: bool = False) -> None:
+    """``print`` for the terminal: data text (ids, names, headers, messages quoting cells)
+    cannot send escape sequences to it; control characters are shown as ``\\x1b`` etc."""
+    text = sep.join(terminal_safe(p) for p in parts)
+    print_(text, end=end, file=file if file is not None else sys.stdout, flush=flush)
+
+
+print_ = print
+print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
 
 EPILOG = """examples:
   pmo-opt validate data/sample
@@ -23,6 +36,22 @@ EPILOG = """examples:
   pmo-opt montecarlo data/sample --scheduler tcp://10.0.0.5:8786 --out out/
   pmo-opt report data/sample --scenario data/scenarios/baseline.yaml --out reports/
 """
+
+
+def _prepare_out(args: argparse.Namespace) -> None:
+    """Check (and clear) ``--out`` before any work: a bad folder fails in a second, not after
+    the solve (:mod:`pmo_opt.outdir`)."""
+    if getattr(args, "out", None):
+        from .outdir import prepare_out
+
+        prepare_out(args.out)
+
+
+def _record_out(out: str | None, *names: str) -> None:
+    if out:
+        from .outdir import record_out
+
+        record_out(out, names)
 
 
 def _scenario(args: argparse.Namespace):
@@ -44,6 +73,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from .data import load_portfolio
     from .optimise import optimise, plan_report_text
 
+    _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
     plan = optimise(portfolio, scenario)
@@ -58,7 +88,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         plan.write(args.out)
         if diagnosis is not None:
-            diagnosis.relaxations.to_csv(Path(args.out) / "diagnosis.csv", index=False)
+            csv_safe_frame(diagnosis.relaxations).to_csv(
+                Path(args.out) / "diagnosis.csv", index=False
+            )
+        _record_out(args.out, "plan.csv", "load.csv", "summary.json")
+        if diagnosis is not None:
+            _record_out(args.out, "diagnosis.csv")
     print(plan_report_text(portfolio, plan))
     if args.out:
         written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
@@ -74,6 +109,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from .data import load_portfolio
     from .scoring import describe_scoring, portfolio_ahp, ranking_table
 
+    _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
     # show scoring warnings (inconsistent AHP judgements) as plain lines, once each
@@ -90,7 +126,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     print(table.to_string(float_format=lambda x: f"{x:,.2f}", na_rep="-"))
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        table.to_csv(Path(args.out) / "ranking.csv")
+        csv_safe_frame(table).to_csv(Path(args.out) / "ranking.csv")
+        _record_out(args.out, "ranking.csv")
         print(f"written: {Path(args.out) / 'ranking.csv'}")
     return EXIT_OK
 
@@ -99,6 +136,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     from .data import load_portfolio
     from .frontier import efficient_frontier
 
+    _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     table = efficient_frontier(
         portfolio,
@@ -116,7 +154,8 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     print(f"no budget binds from {top['budget']:,.0f} (value {top['value']:,.2f})")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        table.to_csv(Path(args.out) / "frontier.csv", index=False)
+        csv_safe_frame(table).to_csv(Path(args.out) / "frontier.csv", index=False)
+        _record_out(args.out, "frontier.csv")
         print(f"written: {Path(args.out) / 'frontier.csv'}")
     return EXIT_OK
 
@@ -136,7 +175,8 @@ def _write_tables(out: str | None, tables: dict[str, object]) -> None:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        table.to_csv(folder / f"{name}.csv", index=False)
+        csv_safe_frame(table).to_csv(folder / f"{name}.csv", index=False)
+    _record_out(out, *(f"{n}.csv" for n in tables))
     print(f"written: {', '.join(str(folder / f'{n}.csv') for n in tables)}")
 
 
@@ -147,6 +187,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .hiring import hiring_advice
     from .optimise import optimise
 
+    _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
     plan = optimise(portfolio, scenario)
@@ -191,6 +232,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .paths import SCENARIOS_DIR
     from .scenario import parse_sets, with_overrides
 
+    _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     paths = args.scenario or sorted(
         SCENARIOS_DIR.glob("*.yaml"), key=lambda f: (f.stem != "baseline", f.name)
@@ -223,8 +265,15 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     from .data import load_portfolio
     from .uncertainty import monte_carlo
 
+    _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
+    if args.seed is not None and not 0 <= args.seed < 2**32:
+        raise InputError(
+            [Problem("--seed", None, None, f"{args.seed} is not a seed; give 0 to 4294967295")]
+        )
+    if args.draws < 1:
+        raise InputError([Problem("--draws", None, None, f"{args.draws}: give 1 or more")])
     result = monte_carlo(
         portfolio,
         scenario,
@@ -350,7 +399,14 @@ def main(argv: list[str] | None = None) -> int:
             from .sweep import check_scheduler
 
             check_scheduler(args.scheduler)  # before any solve, not after the first one
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe (| head -1) shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, as other command-line tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OTHER
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -359,4 +415,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INFEASIBLE
     except PmoError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_OTHER
+    except OSError as exc:  # the environment: a read-only folder, a full disk, no permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_OTHER
+    except MemoryError:
+        print(
+            "error: out of memory; the input is larger than this machine can plan "
+            "(README, 'Limits and safety')",
+            file=sys.stderr,
+        )
         return EXIT_OTHER

@@ -455,7 +455,10 @@ _PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
 
 def read_table(path: Path) -> pd.DataFrame:
     """A ``tables/*.csv`` file with the typing rule of the module docstring (ids stay text)."""
+    from .text import csv_unquote  # the writer (params.write_table) made formulas text
+
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = frame.map(csv_unquote).rename(columns=csv_unquote)
     out = {}
     for column in frame.columns:
         text = frame[column].astype(str)

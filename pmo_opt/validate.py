@@ -35,6 +35,8 @@ MAX_DURATION = 600
 #: plausible calendar years; '2207-01' for '2027-01' would otherwise make a 180-year horizon
 YEARS = (1900, 2199)
 ACTIVE = ("committed", "in_flight")
+#: rows one rule reports one by one; the rest are counted (see ``_Table.add``)
+MAX_PER_RULE = 20
 _NEEDS = ("requires", "finish_to_start")
 
 
@@ -50,8 +52,14 @@ class _Number:
     high_fix: str = ""
     percent: bool = False
     fraction: bool = False
+    #: largest sane absolute value; beyond it the solver's arithmetic breaks (1e308 -> inf)
+    magnitude: float = 1e13
 
 
+#: FTE beyond this is not a team (10,000 people on one role in one month)
+MAX_FTE = 1e4
+#: money, benefit, scores and weights beyond this are typos or the wrong unit
+MAX_AMOUNT = 1e13
 _AMOUNT = _Number()
 _SHARE = _Number(
     high=1.0, high_fix="write a share between 0 and 1, e.g. 0.25 (or 25%)", percent=True
@@ -81,13 +89,14 @@ NUMBERS: dict[str, dict[str, _Number]] = {
         ),
     },
     "demand": {
-        "fte": _Number(required=True),
+        "fte": _Number(required=True, magnitude=MAX_FTE),
         "month_offset": _Number(integer=True, low_fix="month_offset counts from 0"),
     },
-    "capacity": {"fte": _Number(required=True)},
-    "roles": dict.fromkeys(
-        ("cost_per_fte_month", "hire_cost_per_fte_month", "max_hire_fte"), _AMOUNT
-    ),
+    "capacity": {"fte": _Number(required=True, magnitude=MAX_FTE)},
+    "roles": {
+        **dict.fromkeys(("cost_per_fte_month", "hire_cost_per_fte_month"), _AMOUNT),
+        "max_hire_fte": _Number(magnitude=MAX_FTE),
+    },
     "budget": {"amount": _Number(required=True)},
     "criteria": {"weight": _Number(required=True)},
     "scores": {"score": _Number(required=True, low=None)},
@@ -236,9 +245,26 @@ class _Table:
         message: Callable[[int], str],
         severity: str = "error",
     ) -> None:
-        """One problem per row where ``mask`` holds; ``message(i)`` says what and how to fix."""
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+        """One problem per row where ``mask`` holds; ``message(i)`` says what and how to fix.
+
+        At most :data:`MAX_PER_RULE` rows are reported one by one; the rest are counted in one
+        more problem (a 10-million-row file with a bad value in every row gives a short list).
+        """
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        for i in rows[:MAX_PER_RULE]:
             self.out.append(Problem(self.file, self.row(int(i)), col, message(int(i)), severity))
+        if len(rows) > MAX_PER_RULE:
+            first, last = self.row(int(rows[MAX_PER_RULE])), self.row(int(rows[-1]))
+            self.out.append(
+                Problem(
+                    self.file,
+                    first,
+                    col,
+                    f"... and {len(rows) - MAX_PER_RULE} more rows like the ones above "
+                    f"(rows {first} to {last}); fix those and run again",
+                    severity,
+                )
+            )
 
     def note(self, row: int | None, col: str | None, message: str, severity: str = "error") -> None:
         self.out.append(Problem(self.file, row, col, message, severity))
@@ -436,6 +462,17 @@ def _check_number(t: _Table, col: str, spec: _Number) -> None:
     if spec.high is not None:
         fix = spec.high_fix.format(col=col)
         t.add(value > spec.high + 1e-9, col, lambda i: f"{t.cell(i, col)!r} is too large; {fix}")
+    huge = value.abs() > spec.magnitude
+    if spec.high is not None:
+        huge &= ~(value > spec.high + 1e-9)
+    t.add(
+        huge,
+        col,
+        lambda i: (
+            f"{t.cell(i, col)!r} is beyond any sane {col} (at most {spec.magnitude:,.0f}); "
+            "check the unit and look for a typo such as a missing decimal point"
+        ),
+    )
 
 
 def _number_message(value: str, spec: _Number) -> str:
