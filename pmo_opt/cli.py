@@ -54,6 +54,14 @@ def _record_out(out: str | None, *names: str) -> None:
         record_out(out, names)
 
 
+def _warn(portfolio, scenario) -> None:
+    """Print the scenario's likely mistakes (unknown extra_fte role, scoring fallback)."""
+    from .optimise import scenario_warnings
+
+    for problem in scenario_warnings(portfolio, scenario):
+        print(f"warning: {problem}", file=sys.stderr)
+
+
 def _scenario(args: argparse.Namespace):
     from .scenario import load_scenario, parse_sets
 
@@ -76,6 +84,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
+    _warn(portfolio, scenario)
     plan = optimise(portfolio, scenario)
     diagnosis = None
     if plan.status == "infeasible":
@@ -190,6 +199,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     _prepare_out(args)
     portfolio = load_portfolio(args.portfolio)
     scenario = _scenario(args)
+    _warn(portfolio, scenario)
     plan = optimise(portfolio, scenario)
     print(f"scenario {scenario.name}: {plan.status} - {plan.message}")
     if plan.status == "infeasible":

@@ -46,6 +46,52 @@ def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
         raise InputError(problems)
 
 
+def scenario_warnings(portfolio: Portfolio, scenario: Scenario) -> list[Problem]:
+    """Settings that are accepted but look like mistakes, as warnings (``pmo-opt`` prints them).
+
+    An ``extra_fte`` or ``weights`` entry naming a role or criterion the portfolio does not
+    have (it changes nothing a project needs), and a scoring method that falls back to the
+    ``benefit`` column because the portfolio lacks its inputs.
+    """
+    from .data import suggest
+    from .scoring import scoring_method
+
+    where = f"scenario {scenario.name!r}"
+    out: list[Problem] = []
+    for key, known, what in (
+        ("extra_fte", portfolio.role_names, "role"),
+        ("weights", list(portfolio.criteria.index), "criterion"),
+    ):
+        for name in getattr(scenario, key):
+            if name in known:
+                continue
+            close = suggest(name, known)
+            hint = f"; did you mean {close!r}?" if close else f" (known: {', '.join(known)})"
+            out.append(
+                Problem(
+                    where,
+                    None,
+                    key,
+                    f"{name!r} is not a {what} of the portfolio, so it changes nothing{hint}",
+                    "warning",
+                )
+            )
+    if scenario.objective == "value" and scenario.scoring != "benefit":
+        if scoring_method(portfolio, scenario) == "benefit":
+            out.append(
+                Problem(
+                    where,
+                    None,
+                    "scoring",
+                    f"scoring {scenario.scoring!r} needs scores and criteria (or pairwise "
+                    "judgements, or cost_of_delay) that the portfolio lacks; the projects' "
+                    "benefit is used instead",
+                    "warning",
+                )
+            )
+    return out
+
+
 def optimise(
     portfolio: Portfolio,
     scenario: Scenario | None = None,

@@ -110,4 +110,6 @@ def _recorded(folder: Path) -> list[str]:
         return []
     files = data.get("files", []) if isinstance(data, dict) else []
     # names only: a record can never make pmo-opt delete outside the folder
-    return [f for f in files if isinstance(f, str) and f == Path(f).name and f not in ("", ".", "..")]
+    return [
+        f for f in files if isinstance(f, str) and f == Path(f).name and f not in ("", ".", "..")
+    ]

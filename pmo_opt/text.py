@@ -136,7 +136,7 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         The table to write instead.
     """
     out = frame.copy()
-    for i, column in enumerate(out.columns):
+    for i in range(out.shape[1]):
         series = out.iloc[:, i]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
