@@ -22,6 +22,8 @@ from .solve import solve_problem
 LNS_COLUMNS = 4_000
 #: the share of the time limit that search may use; the MIP search gets the rest
 LNS_SHARE = 0.85
+#: the solver always gets at least this many seconds, however long the build took
+MIN_SOLVE_S = 1.0
 
 
 def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
@@ -124,6 +126,7 @@ def optimise(
         no selection and a ``message`` saying why, never an exception.
     """
     scenario = scenario or Scenario()
+    started = time.perf_counter()  # time_limit_s bounds the preparation and build too
     check_decisions(portfolio, scenario)
     if scenario.solver in ("cpsat", "auto"):
         from .cpsat import optimise_cpsat  # the second engine (issue 8)
@@ -153,7 +156,8 @@ def optimise(
         )
     if warm_start is not None:
         _set_start(model, warm_start)
-    improve = _search(model, portfolio, scenario) if warm_start is not None else None
+    limited = _remaining(scenario, started)  # what is left of time_limit_s after the build
+    improve = _search(model, portfolio, limited) if warm_start is not None else None
     offer = None
     if offers is not None:
 
@@ -163,7 +167,7 @@ def optimise(
 
     result = solve_problem(
         model.problem,
-        scenario,
+        limited,
         warm_start=warm_start is not None,
         stop=stop,
         improve=improve,
@@ -189,7 +193,10 @@ def optimise(
         solver=result.solver,
         build_seconds=build_seconds,
         solve_seconds=result.seconds,
-        message=result.message,
+        # the limit the user set (the solver had what the build left of it)
+        message=result.message.replace(
+            f"{limited.time_limit_s:g} s limit", f"{scenario.time_limit_s:g} s limit"
+        ),
         details={"search": result.search} if result.search else {},
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
@@ -216,6 +223,18 @@ def optimise(
                 "rank-and-fill plan it started from, so that plan is returned",
             )
     return plan
+
+
+def _remaining(scenario: Scenario, started: float) -> Scenario:
+    """The scenario with the time limit the solver has left after preparing and building.
+
+    The solver gets ``time_limit_s`` minus the seconds since ``started``, but at least
+    :data:`MIN_SOLVE_S` (so that a plan can be found at all); README, "Limits and safety".
+    """
+    left = scenario.time_limit_s - (time.perf_counter() - started)
+    if left >= scenario.time_limit_s - 0.05:
+        return scenario
+    return scenario.replace(time_limit_s=round(max(left, MIN_SOLVE_S), 1))
 
 
 def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):
