@@ -339,8 +339,10 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
             ]
         )
     try:
-        book_values = openpyxl.load_workbook(path, data_only=True)
-        book_formulas = openpyxl.load_workbook(path, data_only=False)
+        # read-only: rows are streamed from the file as stored, so a workbook is read by its
+        # real data, never by its declared dimension or formatting (a stray blank cell at
+        # A1048576 or bold on 300k cells costs nothing)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raise InputError(
             [
@@ -354,58 +356,149 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
             ]
         ) from None
     tables: dict[str, RawTable] = {}
-    for sheet in book_values.sheetnames:
-        name = table_key(sheet)
-        file = f"{label}[{sheet}]"
-        if name in tables:
-            tables[name].problems.append(
-                Problem(
-                    file,
-                    None,
-                    None,
-                    f"sheet {sheet!r} repeats table {name!r}; it is ignored, delete one of them",
-                    "warning",
+    try:
+        for sheet in book.sheetnames:
+            name = table_key(sheet)
+            file = f"{label}[{sheet}]"
+            if name in tables:
+                tables[name].problems.append(
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        f"sheet {sheet!r} repeats table {name!r}; it is ignored, delete one of "
+                        "them",
+                        "warning",
+                    )
                 )
-            )
-            continue
-        if name not in TABLES:
-            tables[name] = RawTable(name, file, pd.DataFrame(), usable=False)
-            continue
-        values = book_values[sheet]
-        formulas = book_formulas[sheet]
-        if not hasattr(values, "iter_rows"):  # a chart sheet
-            continue
-        tables[name] = _read_sheet(name, file, values, formulas)
+                continue
+            if name not in TABLES:
+                tables[name] = RawTable(name, file, pd.DataFrame(), usable=False)
+                continue
+            ws = book[sheet]
+            if not hasattr(ws, "iter_rows"):  # a chart sheet
+                continue
+            tables[name] = _read_sheet(name, file, ws)
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                tables[name].problems.append(
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        f"sheet {sheet!r} is hidden in the workbook but is read as table "
+                        f"{name!r}; unhide it to check what it holds, or delete it",
+                        "warning",
+                    )
+                )
+    except InputError:
+        raise
+    except Exception as exc:  # a corrupt sheet inside a valid zip
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
+                    "save it again from Excel as 'Excel Workbook (.xlsx)'",
+                )
+            ]
+        ) from None
+    finally:
+        book.close()
     return tables
 
 
-def _read_sheet(name: str, file: str, values, formulas) -> RawTable:
+def _sheet_rows(ws, data_only: bool, merged: list[str] | None = None):
+    """``(row, [cell dicts with a value])`` as stored in the sheet's XML, rows without any
+    value skipped; ``merged`` receives the sheet's merged ranges (``A2:A5``)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = ws.parent
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for r, cells in parser.parse():
+            kept = [c for c in cells if c["value"] is not None]
+            if kept:
+                yield r, kept
+        if merged is not None and parser.merged_cells is not None:
+            merged.extend(str(m.coord) for m in parser.merged_cells.mergeCell)
+
+
+def _read_sheet(name: str, file: str, ws) -> RawTable:
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils.cell import range_boundaries
+
     records: list[tuple[int, list[str]]] = []
     unsaved: list[Problem] = []
     header: list[str] | None = None
-    for vrow, frow in zip(values.iter_rows(), formulas.iter_rows(), strict=False):
-        r = vrow[0].row if vrow else 0
-        cells = []
-        for c, (v, f) in enumerate(zip(vrow, frow, strict=False)):
-            col = header[c] if header and c < len(header) else None
-            cells.append(_cell_text(v.value, v.number_format, col in ID_COLUMNS))
-            if v.value is None and f.data_type == "f":
-                formula = f.value if isinstance(f.value, str) else getattr(f.value, "text", "")
-                unsaved.append(
-                    Problem(
-                        file,
-                        r,
-                        col or f"column {c + 1}",
-                        f"formula {formula!r} has no saved value (the workbook was written by "
-                        "a program, not saved by Excel); open it in Excel and save it, or "
-                        "paste values, so the result is stored",
+    merged: list[str] = []
+    formulas: dict[tuple[int, int], str] = {}
+    rows = list(_sheet_rows(ws, data_only=False, merged=merged))
+    for r, cells in rows:
+        for c in cells:
+            if c["data_type"] == "f":
+                value = c["value"]
+                formulas[(r, c["column"])] = getattr(value, "text", value) or ""
+    saved: dict[tuple[int, int], object] = {}
+    if formulas:  # their saved results are in the other reading of the same XML
+        for r, cells in _sheet_rows(ws, data_only=True):
+            for c in cells:
+                if (r, c["column"]) in formulas:
+                    saved[(r, c["column"])] = c["value"]
+    for r, cells in rows:
+        width = max(c["column"] for c in cells)
+        texts = [""] * width
+        for c in cells:
+            j, value = c["column"], c["value"]
+            col = header[j - 1] if header and j - 1 < len(header) else None
+            fmt = "General"
+            if (r, j) in formulas:
+                value = saved.get((r, j))
+                if value is None:
+                    unsaved.append(
+                        Problem(
+                            file,
+                            r,
+                            col or f"column {j}",
+                            f"formula {formulas[(r, j)]!r} has no saved value (the workbook was "
+                            "written by a program, not saved by Excel); open it in Excel and "
+                            "save it, or paste values, so the result is stored",
+                        )
                     )
-                )
-        if header is None and any(cells):
-            header = [table_key(h) for h in cells]
-        records.append((r, cells))
+                    continue
+            if col in ID_COLUMNS and isinstance(value, int | float) and c["style_id"]:
+                fmt = ReadOnlyCell(ws, r, j, value, c["data_type"], c["style_id"]).number_format
+            texts[j - 1] = _cell_text(value, fmt, col in ID_COLUMNS)
+        if header is None and any(texts):
+            header = [table_key(h) for h in texts]
+        records.append((r, texts))
     table = _frame(name, file, records, decimal_comma=False)
     table.problems.extend(unsaved)
+    first_data = records[0][0] + 1 if records else 2
+    for ref in merged:
+        low_col, low_row, high_col, high_row = range_boundaries(ref)
+        if high_row < first_data or high_row == low_row:
+            continue  # a merged header or a merge within one row loses no row's value
+        col = header[low_col - 1] if header and low_col - 1 < len(header) else None
+        table.problems.append(
+            Problem(
+                file,
+                low_row,
+                col or f"column {low_col}",
+                f"cells {ref} are merged, so only row {low_row} holds the value and rows "
+                f"{low_row + 1} to {high_row} read it as empty; unmerge them and fill the value "
+                "into every row",
+                "warning",
+            )
+        )
     return table
 
 
