@@ -54,6 +54,11 @@ def _record_out(out: str | None, *names: str) -> None:
         record_out(out, names)
 
 
+def _progress(message: str) -> None:
+    """A progress line on stderr (long loads; see ``data.load_portfolio``)."""
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
 def _warn(portfolio, scenario) -> None:
     """Print the scenario's likely mistakes (unknown extra_fte role, scoring fallback)."""
     from .optimise import scenario_warnings
@@ -72,7 +77,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .data import load_portfolio
     from .validate import summary_text
 
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     print(summary_text(portfolio))
     return EXIT_OK
 
@@ -82,7 +87,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from .optimise import optimise, plan_report_text
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
     _warn(portfolio, scenario)
     plan = optimise(portfolio, scenario)
@@ -119,7 +124,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from .scoring import describe_scoring, portfolio_ahp, ranking_table
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
     # show scoring warnings (inconsistent AHP judgements) as plain lines, once each
     with warnings.catch_warnings(record=True) as caught:
@@ -146,7 +151,7 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     from .frontier import efficient_frontier
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     table = efficient_frontier(
         portfolio,
         _scenario(args),
@@ -197,7 +202,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .optimise import optimise
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
     _warn(portfolio, scenario)
     plan = optimise(portfolio, scenario)
@@ -243,7 +248,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .scenario import parse_sets, with_overrides
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     paths = args.scenario or sorted(
         SCENARIOS_DIR.glob("*.yaml"), key=lambda f: (f.stem != "baseline", f.name)
     )
@@ -276,7 +281,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     from .uncertainty import monte_carlo
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
     if args.seed is not None and not 0 <= args.seed < 2**32:
         raise InputError(

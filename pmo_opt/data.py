@@ -31,6 +31,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,14 @@ REQUIRED_TABLES = ("projects", "demand", "capacity")
 STATUSES = ("proposed", "committed", "in_flight")
 DEPENDENCY_KINDS = ("requires", "finish_to_start", "excludes")
 DIRECTIONS = ("max", "min")
+#: longest cell accepted; a longer one is an error naming its row and column (and is not read)
+MAX_CELL_CHARS = 10_000
+#: problems of one kind listed row by row while reading a table; the rest are counted
+MAX_READ_PROBLEMS = 20
+#: inputs from this many bytes on show progress (on stderr, in the command line)
+PROGRESS_BYTES = 20_000_000
+#: tables with this many rows in all show progress while validated and typed
+PROGRESS_ROWS = 200_000
 #: columns holding identifiers: kept as text, and read from a numeric workbook cell as displayed
 ID_COLUMNS = frozenset({"project_id", "depends_on", "role", "criterion", "over", "category"})
 
@@ -221,9 +230,13 @@ def _frame(
     width = len(header)
     rows: list[int] = []
     data: list[list[str]] = []
+    ragged = 0
     for r, cells in records[1:]:
+        if any(len(c) > MAX_CELL_CHARS for c in cells):
+            cells = _long_cells(file, r, cells, names, problems)
         extra = [c for c in cells[width:] if c.strip()]
-        if extra:
+        ragged += bool(extra)
+        if extra and ragged <= MAX_READ_PROBLEMS:
             problems.append(
                 Problem(
                     file,
@@ -237,10 +250,86 @@ def _frame(
         cells = [c.strip() for c in cells] + [""] * (width - len(cells))
         rows.append(r)
         data.append([cells[i] for i in keep])
+    if ragged > MAX_READ_PROBLEMS:
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                f"... and {ragged - MAX_READ_PROBLEMS} more rows with more cells than the header",
+            )
+        )
     frame = pd.DataFrame(data, columns=[names[i] for i in keep], dtype=str)
     if not data:
         frame = pd.DataFrame({names[i]: pd.Series([], dtype=str) for i in keep})
     return RawTable(name, file, frame, decimal_comma, rows, problems)
+
+
+def _long_cells(
+    file: str, row: int, cells: list[str], names: list[str], problems: list[Problem]
+) -> list[str]:
+    """Report every cell of ``cells`` longer than :data:`MAX_CELL_CHARS`; return them blanked."""
+    out = []
+    for i, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            column = names[i] if i < len(names) and names[i] else f"column {i + 1}"
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column,
+                    f"the cell holds {len(cell):,} characters (at most {MAX_CELL_CHARS:,}), "
+                    f"starting {cell[:40]!r}; shorten it, or look for a quote that is not closed",
+                )
+            )
+            cell = ""
+        out.append(cell)
+    return out
+
+
+def _unclosed_quote(text: str, records: list[tuple[int, list[str]]]) -> tuple[int, int] | None:
+    """``(row, cell index)`` of a quote that is never closed, or ``None``.
+
+    An unclosed quote makes the CSV reader read the rest of the file into one cell, so the file
+    holds an odd number of quote characters and its last record has a cell with line breaks.
+    """
+    if text.count('"') % 2 == 0 or not records:
+        return None
+    row, cells = records[-1]
+    for i, cell in enumerate(cells):
+        if "\n" in cell or "\r" in cell:
+            return row, i
+    return None
+
+
+def _decode_mixed(raw: bytes) -> tuple[str, list[tuple[int, str, str]]] | None:
+    """A UTF-8 file with a few Windows-1252 lines (one pasted word is enough), or ``None``.
+
+    Decoding the whole file as cp1252 would turn every accent of the UTF-8 lines into mojibake
+    (``é`` -> ``Ã©``). So when the file is mostly valid UTF-8, each line is decoded on its own
+    and the lines that are not UTF-8 are returned as ``(line index, text before the odd byte,
+    that byte's character)``, for a warning.
+    """
+    try:
+        raw.decode("utf-8-sig")
+        return None
+    except UnicodeDecodeError:
+        pass
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if not re.search(rb"[\xc2-\xf4][\x80-\xbf]", raw):
+        return None  # no UTF-8 sequence at all: a plain Windows-1252 file
+    parts: list[str] = []
+    odd: list[tuple[int, str, str]] = []
+    for i, line in enumerate(raw.splitlines(keepends=True)):
+        try:
+            parts.append(line.decode("utf-8-sig" if i == 0 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            text = line.decode("cp1252", errors="replace")
+            parts.append(text)
+            before = line[: exc.start].decode("utf-8", errors="replace")
+            odd.append((i, before, text[len(before) : len(before) + 1]))
+    return "".join(parts), odd
 
 
 def _read_csv(path: Path, name: str) -> RawTable:
@@ -254,19 +343,62 @@ def _read_csv(path: Path, name: str) -> RawTable:
             f"the file is empty ({len(raw)} bytes); write at least the header row "
             f"({header}), or delete the file",
         )
-    text = _decode(raw)
+    mixed = _decode_mixed(raw)
+    text, odd = mixed if mixed is not None else (_decode(raw), [])
     lines = text.splitlines()
     # Excel's 'sep=;' first line names the separator; Excel does not show it as a row
     hint = re.fullmatch(r"\s*sep=([,;\t|])\s*", lines[0]) if lines else None
     if hint:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     sep = hint.group(1) if hint else _separator([ln for ln in lines if ln.strip()])
+    # long cells are read, then reported with their row and column (see _frame)
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         records = [(i + 1, row) for i, row in enumerate(reader)]
     except csv.Error as exc:
-        return _unusable(name, label, f"cannot be read as CSV ({exc}); save it again as CSV")
-    return _frame(name, label, records, decimal_comma=sep == ";")
+        return _unusable(
+            name,
+            label,
+            f"cannot be read as CSV at line {reader.line_num} ({exc}); save it again as CSV",
+        )
+    quote = _unclosed_quote(text, records)
+    if quote is not None:
+        row, i = quote
+        header = records[0][1] if records else []
+        column = table_key(header[i]) if i < len(header) else f"column {i + 1}"
+        table = _unusable(name, label, "")
+        table.problems = [
+            Problem(
+                label,
+                row,
+                column,
+                'a quote (") opened in this cell is never closed, so the rest of the file '
+                "was read into this one cell; close the quote, or remove it",
+            )
+        ]
+        return table
+    table = _frame(name, label, records, decimal_comma=sep == ";")
+    header = [table_key(h) for h in records[0][1]] if records else []
+    for line, before, char in odd[:MAX_READ_PROBLEMS]:
+        row = line + 1 - (1 if hint else 0)
+        try:
+            j = len(next(csv.reader([before], delimiter=sep))) - 1 if before else 0
+        except (csv.Error, StopIteration):
+            j = 0
+        column = header[j] if j < len(header) and header[j] else f"column {j + 1}"
+        table.problems.append(
+            Problem(
+                label,
+                row,
+                column,
+                f"this line is not UTF-8 like the rest of the file (read as Windows-1252: "
+                f"{char!r}); probable mojibake from a pasted value: check the text and save "
+                "the file as UTF-8",
+                "warning",
+            )
+        )
+    return table
 
 
 def _unusable(name: str, file: str, message: str) -> RawTable:
@@ -275,7 +407,9 @@ def _unusable(name: str, file: str, message: str) -> RawTable:
     )
 
 
-def _read_folder(folder: Path) -> dict[str, RawTable]:
+def _read_folder(
+    folder: Path, progress: Callable[[str], None] | None = None
+) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     # exact names first, so that 'projects.csv' wins over 'Projects.csv'
@@ -294,6 +428,9 @@ def _read_folder(folder: Path) -> dict[str, RawTable]:
                 )
             )
         elif name in TABLES:
+            size = f.stat().st_size
+            if progress is not None and size >= PROGRESS_BYTES:
+                progress(f"reading {f.name} ({size / 1e6:,.0f} MB)")
             tables[name] = _read_csv(f, name)
         else:
             tables[name] = RawTable(name, f.name, pd.DataFrame(), usable=False)
@@ -502,7 +639,9 @@ def _read_sheet(name: str, file: str, ws) -> RawTable:
     return table
 
 
-def read_tables(path: str | Path) -> dict[str, RawTable]:
+def read_tables(
+    path: str | Path, progress: Callable[[str], None] | None = None
+) -> dict[str, RawTable]:
     """Read every table of a portfolio as text: a folder of ``<table>.csv`` or one ``.xlsx``.
 
     Problems with one table (an empty file, a ragged row, a formula without a saved value) are
@@ -514,8 +653,10 @@ def read_tables(path: str | Path) -> dict[str, RawTable]:
     if not p.exists():
         raise InputError([Problem(str(path), None, None, "no such file or folder")])
     if p.is_dir():
-        return _read_folder(p)
+        return _read_folder(p, progress)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
+        if progress is not None and p.stat().st_size >= PROGRESS_BYTES // 10:
+            progress(f"reading {p.name} ({p.stat().st_size / 1e6:,.0f} MB)")
         return _read_workbook(p)
     hint = {
         ".csv": f"give the folder that holds it ({p.parent}), not one table",
@@ -814,7 +955,7 @@ def _normalise_period(period: str) -> str:
     return normalise(text)
 
 
-def load_portfolio(path: str | Path) -> Portfolio:
+def load_portfolio(path: str | Path, progress: Callable[[str], None] | None = None) -> Portfolio:
     """Read, validate and type a portfolio; raise :class:`InputError` listing every problem.
 
     Parameters
@@ -822,6 +963,9 @@ def load_portfolio(path: str | Path) -> Portfolio:
     path
         A folder of ``<table>.csv`` files or an ``.xlsx`` workbook with a sheet per table
         (a relative path is also tried against the project root).
+    progress
+        Called with a line of text before each long step (reading a file of
+        :data:`PROGRESS_BYTES` or more, validating and typing :data:`PROGRESS_ROWS` rows or more).
 
     Returns
     -------
@@ -835,8 +979,14 @@ def load_portfolio(path: str | Path) -> Portfolio:
     """
     from .validate import validate_tables  # validate imports this module's table spec
 
-    tables = read_tables(path)
+    tables = read_tables(path, progress)
+    rows = sum(len(t.frame) for t in tables.values())
+    say = progress if progress is not None and rows >= PROGRESS_ROWS else None
+    if say is not None:
+        say(f"validating {rows:,} rows")
     problems = validate_tables(tables)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
+    if say is not None:
+        say("building the portfolio")
     return build_portfolio(tables, source=str(path), warnings=[str(p) for p in problems])
