@@ -417,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe (| head -1) shows here, not at interpreter exit
         return code
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a report (reports.Interrupted)
+        print(f"stopped: {exc or 'interrupted'}", file=sys.stderr)
+        return EXIT_OTHER
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as other command-line tools do
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import itertools
@@ -53,8 +54,10 @@ import multiprocessing
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -717,7 +720,7 @@ def run_report(
     except Exception as exc:  # anything else that broke: still a FAILED folder and a message
         failure = NotebookFailure(step, None, None, type(exc).__name__, str(exc))
     except BaseException as exc:  # Ctrl-C: keep what ran, marked as failed, and stop
-        _finish(partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, ""))
+        _finish(partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, str(exc)))
         raise
     folder = _finish(partial, final, run, failure)
     html_final = tuple(folder / p.name for p in html)
@@ -772,6 +775,90 @@ def _finish(partial: Path, final: str, run: _Run, failure: NotebookFailure | Non
     return _place(partial, final, failed=failure is not None)
 
 
+# --------------------------------------------------------------------------------------------
+# stopping: SIGTERM ends a run like Ctrl-C (a -FAILED folder), and no child process outlives it
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) during a report run; the run's folder ends in ``-FAILED``."""
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(f"stopped by {signal.Signals(signum).name}")
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc; elsewhere psutil when installed, else none)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        try:
+            import psutil
+        except ImportError:
+            return []
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _end_children(grace_s: float = 5.0) -> None:
+    """Terminate this process's descendants (kernels, workers), then kill what is left."""
+    import time
+
+    pids = _descendants(os.getpid())
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while pids and time.monotonic() < deadline:
+        pids = [p for p in pids if _alive(p)]
+        time.sleep(0.1)
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)  # reap our own children
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _stoppable():
+    """SIGTERM raises :class:`Interrupted` here (as Ctrl-C raises KeyboardInterrupt), so the run
+    in progress is renamed ``-FAILED`` with its manifest; on either, every child process is
+    ended before the exception goes on."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted) if main else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        _end_children()
+        raise
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
 _PROGRESS = None  # a worker process's queue to the parent's progress bar
 
 
@@ -783,7 +870,8 @@ def _init_worker(queue) -> None:
 def _worker(kwargs: dict[str, Any]) -> ReportResult:
     """One scenario in a worker process; each finished notebook is reported to the parent."""
     queue = _PROGRESS
-    return run_report(**kwargs, progress=(lambda name: queue.put(1)) if queue else None)
+    with _stoppable():
+        return run_report(**kwargs, progress=(lambda name: queue.put(1)) if queue else None)
 
 
 def run_reports(
@@ -825,7 +913,10 @@ def run_reports(
         for s in scenarios
     ]
     total = len(jobs) * len(sources)
-    with tqdm(total=total, unit="notebook", desc="report", file=sys.stderr, disable=None) as bar:
+    with (
+        _stoppable(),
+        tqdm(total=total, unit="notebook", desc="report", file=sys.stderr, disable=None) as bar,
+    ):
         if len(jobs) == 1:
             results = [run_report(**jobs[0], progress=lambda name: bar.update(1))]
         else:
@@ -853,9 +944,18 @@ def _run_parallel(jobs: list[dict[str, Any]], bar) -> list[ReportResult]:
     ) as pool:
         futures = [pool.submit(_worker, job) for job in jobs]
         pending = set(futures)
-        while pending:
-            _, pending = concurrent.futures.wait(pending, timeout=0.2)
-            drain()
+        try:
+            while pending:
+                _, pending = concurrent.futures.wait(pending, timeout=0.2)
+                drain()
+        except KeyboardInterrupt:
+            # each worker turns SIGTERM into a -FAILED folder and ends its kernel
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    process.terminate()
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.join(timeout=30)
+            raise
         results = [f.result() for f in futures]
     drain()
     return results
