@@ -720,7 +720,9 @@ def run_report(
     except Exception as exc:  # anything else that broke: still a FAILED folder and a message
         failure = NotebookFailure(step, None, None, type(exc).__name__, str(exc))
     except BaseException as exc:  # Ctrl-C: keep what ran, marked as failed, and stop
-        _finish(partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, str(exc)))
+        _finish(
+            partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, str(exc))
+        )
         raise
     folder = _finish(partial, final, run, failure)
     html_final = tuple(folder / p.name for p in html)
