@@ -121,8 +121,10 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
     if s.solver not in SOLVERS:
         out.append(("solver", f"{s.solver!r} is not one of {', '.join(SOLVERS)}"))
     for key in ("budget_scale", "capacity_scale"):
-        if not 0 <= getattr(s, key) <= MAX_SCALE:
-            out.append((key, f"must be 0 to {MAX_SCALE:g}, got {getattr(s, key)!r}"))
+        if not getattr(s, key) >= 0:
+            out.append((key, f"must be 0 or more, got {getattr(s, key)!r}"))
+        elif getattr(s, key) > MAX_SCALE:
+            out.append((key, f"must be at most {MAX_SCALE:g}, got {getattr(s, key)!r}"))
     if not 0 < s.time_limit_s <= MAX_TIME_LIMIT_S:
         out.append(
             (
