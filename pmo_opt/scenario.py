@@ -17,8 +17,12 @@ from .data import Portfolio
 from .errors import InputError, Problem
 from .sweep import scheduler_problem
 
-#: longest planning horizon in months (10 years); more is a typo or days written as months
-MAX_HORIZON_MONTHS = 120
+#: longest horizon derived from the data (10 years); a longer one is almost surely a mistyped
+#: year, so it is an error that asks for an explicit ``horizon_months``
+MAX_DERIVED_MONTHS = 120
+#: longest horizon at all, even when set explicitly (as validate.MAX_DURATION, the longest
+#: project; scheduling benchmarks such as RCPSP instances count jobs' periods as months)
+MAX_HORIZON_MONTHS = 600
 #: plausible years of a planning month (as validate.YEARS)
 HORIZON_YEARS = (1900, 2199)
 #: a scenario file is a page of settings; a larger one is refused before it is parsed
@@ -170,7 +174,7 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
         out.append(
             (
                 "horizon_months",
-                f"must be 1 to {MAX_HORIZON_MONTHS} (10 years), got {s.horizon_months!r}; "
+                f"must be 1 to {MAX_HORIZON_MONTHS} (50 years), got {s.horizon_months!r}; "
                 "plan a longer programme in stages",
             )
         )
@@ -390,7 +394,7 @@ def resolve_horizon(portfolio: Portfolio, scenario: Scenario) -> list[str]:
         in_flight = portfolio.projects[portfolio.projects["status"] == "in_flight"]
         if len(in_flight):
             count = max(count, int(in_flight["duration"].max()))
-        if count > MAX_HORIZON_MONTHS:
+        if count > MAX_DERIVED_MONTHS:
             latest = months.from_ordinal(first + count - 1)
             raise InputError(
                 [
@@ -399,10 +403,10 @@ def resolve_horizon(portfolio: Portfolio, scenario: Scenario) -> list[str]:
                         None,
                         "horizon_months",
                         f"the data spans {months.from_ordinal(first)} .. {latest} ({count} "
-                        f"months), more than {MAX_HORIZON_MONTHS} (10 years); look for a "
+                        f"months), more than {MAX_DERIVED_MONTHS} (10 years); look for a "
                         "mistyped year in earliest_start, deadline, capacity or budget "
-                        "(pmo-opt validate warns about it), or set horizon_start and "
-                        "horizon_months in the scenario",
+                        "(pmo-opt validate warns about it), or, if the horizon is meant, set "
+                        "horizon_start and horizon_months in the scenario",
                     )
                 ]
             )

@@ -190,7 +190,7 @@ def test_4_formula_ids_are_refused_and_free_text_is_neutralised(sample: Path, tm
 def test_5_horizon_is_bounded_and_far_dates_are_warned(sample: Path, capsys):
     for setting, words in (
         ("horizon_start=0000-01", "horizon_start: '0000-01' is not a plausible month"),
-        ("horizon_months=2400", "horizon_months: must be 1 to 120 (10 years), got 2400"),
+        ("horizon_months=2400", "horizon_months: must be 1 to 600 (50 years), got 2400"),
     ):
         started = time.perf_counter()
         code, _, err = run(capsys, "plan", str(sample), "--set", setting)
