@@ -152,8 +152,8 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
             if not 0 <= v <= limit:
                 out.append((key, f"{k}: {v!r} must be a number from 0 to {limit:g}"))
     for key, limit in (("name", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
-        if len(getattr(s, key)) > limit:
-            out.append((key, f"is {len(getattr(s, key)):,} characters; at most {limit:,}"))
+        if len(str(getattr(s, key))) > limit:
+            out.append((key, f"is {len(str(getattr(s, key))):,} characters; at most {limit:,}"))
     if not 0 <= s.mip_gap < 1:
         out.append(("mip_gap", f"must be a fraction in [0, 1), got {s.mip_gap!r}"))
     if s.threads is not None and s.threads < 1:
@@ -292,7 +292,12 @@ class _StrictLoader(yaml.SafeLoader):
 
 def safe_yaml(text: str) -> Any:
     """Parse YAML text safely: no Python tags, no aliases, no duplicate keys (yaml.YAMLError)."""
-    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        raise
+    except Exception as exc:  # PyYAML's constructors raise anything: '!!int x', '!!timestamp'
+        raise yaml.YAMLError(f"a value cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 def with_overrides(base: Scenario, changes: dict[str, Any], where: str = "--set") -> Scenario:

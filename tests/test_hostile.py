@@ -455,7 +455,9 @@ _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60
 ) | st.sampled_from(
     ["[", "{", "*a", "&a x", ".nan", ".inf", "-.inf", "1e400", "!!python/object:os.system", "~",
-     "[1, 2", "{a: [}", "- - -", "? x", "2027-13", "0000-01", "99999999999999999999", "'"]
+     "[1, 2", "{a: [}", "- - -", "? x", "2027-13", "0000-01", "99999999999999999999", "'",
+     "!!int x", "!!float y", "!!timestamp 2027-99", "!!binary %%", "!!set {a, b}", "{[1]: 2}",
+     "2027-01-01", "{dev: .nan}", "{dev: -1}", "<<: {a: 1}", "!!omap [a: 1]", "\x00"]
 )  # fmt: skip
 
 
@@ -478,6 +480,9 @@ def test_fuzz_set_values_give_input_errors_only(key: str, value: str):
         _TEXT,
         st.dictionaries(st.sampled_from(sorted(FIELDS)), _TEXT, max_size=4).map(
             lambda d: "\n".join(f"{k}: {v}" for k, v in d.items())
+        ),
+        st.tuples(st.sampled_from(sorted(FIELDS)), _TEXT, _TEXT).map(
+            lambda t: f"{t[0]}:\n  - {t[1]}\n  - {{{t[2]}: {t[1]}}}\n"
         ),
     )
 )
