@@ -335,7 +335,7 @@ def _decode_mixed(raw: bytes) -> tuple[str, list[tuple[int, str, str]]] | None:
 def _read_csv(path: Path, name: str) -> RawTable:
     label = path.name
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): no copy of a large file
         header = ",".join(TABLES.get(name, ((), ()))[0])
         return _unusable(
             name,
@@ -345,7 +345,8 @@ def _read_csv(path: Path, name: str) -> RawTable:
         )
     mixed = _decode_mixed(raw)
     text, odd = mixed if mixed is not None else (_decode(raw), [])
-    lines = text.splitlines()
+    lines = text[: 1 << 16].splitlines()  # the first lines say the separator; not a copy of all
+    del raw
     # Excel's 'sep=;' first line names the separator; Excel does not show it as a row
     hint = re.fullmatch(r"\s*sep=([,;\t|])\s*", lines[0]) if lines else None
     if hint:
