@@ -12,6 +12,8 @@ from .errors import InfeasibleError, InputError, PmoError, Problem
 from .text import csv_safe_frame, terminal_safe
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+#: from this many projects on, ``plan`` says on stderr that it is planning (it takes a while)
+PROGRESS_PROJECTS = 1_000
 
 
 def echo(*parts: object, sep: str = " ", end: str = "\n", file=None, flush: bool = False) -> None:
@@ -90,6 +92,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
     _warn(portfolio, scenario)
+    if len(portfolio.projects) >= PROGRESS_PROJECTS:
+        _progress(
+            f"planning {len(portfolio.projects):,} projects with {scenario.solver} "
+            f"(time limit {scenario.time_limit_s:g} s for building and solving)"
+        )
     plan = optimise(portfolio, scenario)
     diagnosis = None
     if plan.status == "infeasible":

@@ -235,7 +235,7 @@ def test_6_huge_numbers_are_input_errors(sample: Path, capsys):
 # 8. likely mistakes are warned, each with file, row and column
 
 
-def test_8_likely_mistakes_are_warned(sample: Path, capsys):
+def test_8_likely_mistakes_are_warned(sample: Path, capsys, monkeypatch):
     raw = (sample / "projects.csv").read_bytes()
     raw = raw.replace(b"Sandbox", "Sandbox é".encode())  # UTF-8 accent
     raw = raw.replace(b"DORA ICT", b"DORA \xe9 ICT", 1)  # one cp1252 byte, row 2
@@ -253,12 +253,14 @@ def test_8_likely_mistakes_are_warned(sample: Path, capsys):
     assert names["P001"].startswith("DORA é ICT") and names["P002"].endswith("Sandbox é")
 
     (sample / "scores.csv").unlink()
+    monkeypatch.setattr("pmo_opt.cli.PROGRESS_PROJECTS", 10)  # the sample's 72 count as large
     code, _, err = run(
         capsys, "plan", str(sample), "--set", "extra_fte={testr: 2}", "--set", "time_limit_s=5"
     )
     assert code == 0
     assert "scenario 'baseline':-:extra_fte: warning: 'testr' is not a role" in err
     assert "scenario 'baseline':-:scoring: warning: scoring 'weighted' needs scores" in err
+    assert "... planning 72 projects with highs (time limit 5 s" in err
 
 
 # --------------------------------------------------------------------------------------------
