@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe (| head -1) shows here, not at interpreter exit
         return code
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a report (reports.Interrupted)
-        print(f"stopped: {exc or 'interrupted'}", file=sys.stderr)
+        print(f"stopped: {str(exc) or 'interrupted (SIGINT)'}", file=sys.stderr)
         return EXIT_OTHER
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as other command-line tools do

@@ -71,6 +71,7 @@ import pandas as pd
 
 from . import paths
 from .errors import InputError, PmoError, Problem
+from .text import terminal_safe
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}-.+\.ipynb$")
@@ -706,6 +707,8 @@ def run_report(
             step = source.name
             target = partial / source.name
             failure = execute_notebook(source, target, parameters, partial, timeout_s)
+            if _STOPPED:  # the signal reached nbclient, which reported a dead kernel instead
+                raise Interrupted(f"stopped by {signal.Signals(_STOPPED[0]).name}")
             executed.append(target)
             html.append(export_html(target, target.with_suffix(".html"), exporter))
             if progress is not None:
@@ -785,7 +788,11 @@ class Interrupted(KeyboardInterrupt):
     """SIGTERM (or SIGINT) during a report run; the run's folder ends in ``-FAILED``."""
 
 
+_STOPPED: list[int] = []  # the signal that stopped this process's run, once one has
+
+
 def _raise_interrupted(signum: int, frame: object) -> None:
+    _STOPPED.append(signum)
     raise Interrupted(f"stopped by {signal.Signals(signum).name}")
 
 
@@ -850,15 +857,16 @@ def _stoppable():
     in progress is renamed ``-FAILED`` with its manifest; on either, every child process is
     ended before the exception goes on."""
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted) if main else None
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = [signal.signal(s, _raise_interrupted) for s in signals] if main else []
     try:
         yield
     except KeyboardInterrupt:
         _end_children()
         raise
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, previous)
+        for s, handler in zip(signals, previous, strict=False):
+            signal.signal(s, handler)
 
 
 _PROGRESS = None  # a worker process's queue to the parent's progress bar
@@ -924,7 +932,9 @@ def run_reports(
         else:
             results = _run_parallel(jobs, bar)
     for result in results:
-        print(result.message(), file=sys.stdout if result.ok else sys.stderr)
+        # scenario names and failure text come from the data: shown, never obeyed by the terminal
+        text = terminal_safe(result.message())
+        print(text, file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -339,7 +339,8 @@ def test_10_nan_in_a_scenario_file_and_a_closed_pipe(tmp_path: Path, capsys):
 
 
 @pytest.mark.slow
-def test_11_sigterm_leaves_a_failed_folder_and_no_process(tmp_path: Path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_11_a_signal_leaves_a_failed_folder_and_no_process(tmp_path: Path, signum: int):
     out = tmp_path / "reports"
     marker = f"pmo-opt-hostile-{os.getpid()}-{time.time_ns()}"
     env = {**os.environ, "PMO_OPT_TEST_MARKER": marker}
@@ -355,10 +356,11 @@ def test_11_sigterm_leaves_a_failed_folder_and_no_process(tmp_path: Path):
     while time.monotonic() < deadline and not list(out.glob(".*.partial/*.ipynb")):
         time.sleep(0.2)
     time.sleep(1.0)  # a kernel is running a notebook
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 1, err
-    assert "stopped: stopped by SIGTERM" in err and "Traceback" not in err
+    name = signal.Signals(signum).name
+    assert err.splitlines()[-1] == f"stopped: stopped by {name}" and "Traceback" not in err
     failed = list(out.glob("*-FAILED"))
     assert len(failed) == 1 and not list(out.glob(".*.partial"))
     manifest = json.loads((failed[0] / "manifest.json").read_text())
