@@ -183,6 +183,22 @@ def test_4_formula_ids_are_refused_and_free_text_is_neutralised(sample: Path, tm
         assert not cell.startswith(("=", "+", "@", "\t", "\r")) or cell == csv_unquote(cell)
 
 
+def test_4_report_tables_are_formula_safe_and_read_back_as_written(tmp_path: Path):
+    from pmo_opt.params import NotebookContext
+    from pmo_opt.reports import read_table
+
+    ctx = NotebookContext(
+        portfolio=None, scenario=Scenario(), output_dir=tmp_path, interactive=False,
+        portfolio_path=tmp_path,
+    )  # fmt: skip
+    table = pd.DataFrame({"project_id": ["P1", "P2"], "name": ["=1+1", "@x"], "value": [-1, 2]})
+    ctx.write_table("selection", table)
+    text = (tmp_path / "tables" / "selection.csv").read_text()
+    assert "'=1+1" in text and "'@x" in text and "\n=" not in text
+    assert read_table(tmp_path / "tables" / "selection.csv")["name"].tolist() == ["=1+1", "@x"]
+    assert ctx.read_table("selection")["name"].tolist() == ["=1+1", "@x"]
+
+
 # --------------------------------------------------------------------------------------------
 # 5. bounded horizon and a time limit that bounds the command
 
