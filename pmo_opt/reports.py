@@ -793,6 +793,9 @@ _STOPPED: list[int] = []  # the signal that stopped this process's run, once one
 
 def _raise_interrupted(signum: int, frame: object) -> None:
     _STOPPED.append(signum)
+    # the process is stopping: nbclient would log the kernel's end ("Kernel died", "Task
+    # exception was never retrieved") around the one line that says why
+    logging.disable(logging.CRITICAL)
     raise Interrupted(f"stopped by {signal.Signals(signum).name}")
 
 
