@@ -830,8 +830,11 @@ def _descendants(pid: int) -> list[int]:
 def _end_children(grace_s: float = 5.0) -> None:
     """Terminate this process's descendants (kernels, workers), then kill what is left."""
     import time
+    from multiprocessing import resource_tracker
 
-    pids = _descendants(os.getpid())
+    # multiprocessing's resource tracker ends by itself with this process, and cleans up after it
+    tracker = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
+    pids = [p for p in _descendants(os.getpid()) if p != tracker]
     for pid in pids:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
@@ -964,12 +967,17 @@ def _run_parallel(jobs: list[dict[str, Any]], bar) -> list[ReportResult]:
                 _, pending = concurrent.futures.wait(pending, timeout=0.2)
                 drain()
         except KeyboardInterrupt:
-            # each worker turns SIGTERM into a -FAILED folder and ends its kernel
-            for process in list(getattr(pool, "_processes", {}).values()):
+            # each worker turns SIGTERM into a -FAILED folder and ends its kernel; then the
+            # workers (which would wait for more work) are ended
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            for process in processes:
                 with contextlib.suppress(OSError):
                     process.terminate()
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.join(timeout=30)
+            concurrent.futures.wait(futures, timeout=30)
+            for process in processes:
+                with contextlib.suppress(OSError):
+                    process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
         results = [f.result() for f in futures]
     drain()

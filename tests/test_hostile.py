@@ -355,13 +355,23 @@ def test_10_nan_in_a_scenario_file_and_a_closed_pipe(tmp_path: Path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_11_a_signal_leaves_a_failed_folder_and_no_process(tmp_path: Path, signum: int):
+@pytest.mark.parametrize(
+    ("signum", "scenarios"),
+    [
+        (signal.SIGTERM, ["baseline"]),
+        (signal.SIGINT, ["baseline"]),
+        (signal.SIGTERM, ["baseline", "budget_cut_20"]),  # worker processes, one per scenario
+    ],
+)
+def test_11_a_signal_leaves_failed_folders_and_no_process(
+    tmp_path: Path, signum: int, scenarios: list[str]
+):
     out = tmp_path / "reports"
     marker = f"pmo-opt-hostile-{os.getpid()}-{time.time_ns()}"
     env = {**os.environ, "PMO_OPT_TEST_MARKER": marker}
     process = subprocess.Popen(
-        [sys.executable, "-m", "pmo_opt", "report", str(SAMPLE), "--out", str(out)],
+        [sys.executable, "-m", "pmo_opt", "report", str(SAMPLE), "--out", str(out)]
+        + [arg for name in scenarios for arg in ("--scenario", f"data/scenarios/{name}.yaml")],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -369,7 +379,9 @@ def test_11_a_signal_leaves_a_failed_folder_and_no_process(tmp_path: Path, signu
         text=True,
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(out.glob(".*.partial/*.ipynb")):
+    while time.monotonic() < deadline and len(list(out.glob(".*.partial/*.ipynb"))) < len(
+        scenarios
+    ):
         time.sleep(0.2)
     time.sleep(1.0)  # a kernel is running a notebook
     process.send_signal(signum)
@@ -378,10 +390,11 @@ def test_11_a_signal_leaves_a_failed_folder_and_no_process(tmp_path: Path, signu
     name = signal.Signals(signum).name
     assert err.splitlines()[-1] == f"stopped: stopped by {name}" and "Traceback" not in err
     failed = list(out.glob("*-FAILED"))
-    assert len(failed) == 1 and not list(out.glob(".*.partial"))
-    manifest = json.loads((failed[0] / "manifest.json").read_text())
-    assert manifest["outcome"] == "failed" and manifest["failure"]["ename"] == "Interrupted"
-    assert list(failed[0].glob("*.ipynb"))
+    assert len(failed) == len(scenarios) and not list(out.glob(".*.partial"))
+    for folder in failed:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["outcome"] == "failed" and manifest["failure"]["ename"] == "Interrupted"
+        assert list(folder.glob("*.ipynb"))
     time.sleep(0.5)
     assert _marked_processes(marker) == []
 
