@@ -417,7 +417,14 @@ def _marked_processes(marker: str) -> list[int]:
 
 
 def test_12_threads_are_capped_at_the_cores():
+    from ortools.sat.python import cp_model
+
+    from pmo_opt.cpsat import configure
+
     cores = os.cpu_count() or 1
+    solver = cp_model.CpSolver()
+    configure(solver, Scenario(threads=1000))
+    assert solver.parameters.num_workers == cores
     assert Scenario(threads=1000).solver_threads == cores
     assert Scenario(threads=1).solver_threads == 1
     assert Scenario().solver_threads == cores
