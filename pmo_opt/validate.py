@@ -38,6 +38,10 @@ YEARS = (1900, 2199)
 ACTIVE = ("committed", "in_flight")
 #: rows one rule reports one by one; the rest are counted (see ``_Table.add``)
 MAX_PER_RULE = 20
+#: FTE beyond this is not a team (10,000 people on one role in one month)
+MAX_FTE = 1e4
+#: money, benefit, scores and weights beyond this are typos or the wrong unit
+MAX_AMOUNT = 1e13
 _NEEDS = ("requires", "finish_to_start")
 
 
@@ -54,13 +58,9 @@ class _Number:
     percent: bool = False
     fraction: bool = False
     #: largest sane absolute value; beyond it the solver's arithmetic breaks (1e308 -> inf)
-    magnitude: float = 1e13
+    magnitude: float = MAX_AMOUNT
 
 
-#: FTE beyond this is not a team (10,000 people on one role in one month)
-MAX_FTE = 1e4
-#: money, benefit, scores and weights beyond this are typos or the wrong unit
-MAX_AMOUNT = 1e13
 _AMOUNT = _Number()
 _SHARE = _Number(
     high=1.0, high_fix="write a share between 0 and 1, e.g. 0.25 (or 25%)", percent=True
