@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
 
 from pmo_opt import __version__
-from pmo_opt.errors import InfeasibleError, InputError, LedgerError, PmoError
+from pmo_opt.errors import InfeasibleError, InputError, LedgerError, PmoError, Problem
+from pmo_opt.text import csv_safe_frame, terminal_safe
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+#: from this many projects on, ``plan`` says on stderr that it is planning (it takes a while)
+PROGRESS_PROJECTS = 1_000
+
+
+def echo(*parts: object, sep: str = " ", end: str = "\n", file=None, flush: bool = False) -> None:
+    """``print`` for the terminal: data text (ids, names, headers, messages quoting cells)
+    cannot send escape sequences to it; control characters are shown as ``\\x1b`` etc."""
+    text = sep.join(terminal_safe(p) for p in parts)
+    print_(text, end=end, file=file if file is not None else sys.stdout, flush=flush)
+
+
+print_ = print
+print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
 
 EPILOG = """examples:
   pmo-opt validate data/sample
@@ -29,6 +44,35 @@ EPILOG = """examples:
 """
 
 
+def _prepare_out(args: argparse.Namespace) -> None:
+    """Check (and clear) ``--out`` before any work: a bad folder fails in a second, not after
+    the solve (:mod:`pmo_opt.outdir`)."""
+    if getattr(args, "out", None):
+        from pmo_opt.present.outdir import prepare_out
+
+        prepare_out(args.out)
+
+
+def _record_out(out: str | None, *names: str) -> None:
+    if out:
+        from pmo_opt.present.outdir import record_out
+
+        record_out(out, names)
+
+
+def _progress(message: str) -> None:
+    """A progress line on stderr (long loads; see ``data.load_portfolio``)."""
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
+def _warn(portfolio, scenario) -> None:
+    """Print the scenario's likely mistakes (unknown extra_fte role, scoring fallback)."""
+    from pmo_opt.engine.objective import scenario_warnings
+
+    for problem in scenario_warnings(portfolio, scenario):
+        print(f"warning: {problem}", file=sys.stderr)
+
+
 def _scenario(args: argparse.Namespace):
     from pmo_opt.inputs.scenario import load_scenario, parse_sets
 
@@ -39,7 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.inputs.validate import summary_text
 
-    portfolio = load_portfolio(args.portfolio)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     print(summary_text(portfolio))
     return EXIT_OK
 
@@ -94,8 +138,15 @@ def _plan(args: argparse.Namespace, run_id: str):
     from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.present.plan_text import plan_report_text
 
-    portfolio = load_portfolio(args.portfolio)
+    _prepare_out(args)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
+    _warn(portfolio, scenario)
+    if len(portfolio.projects) >= PROGRESS_PROJECTS:
+        _progress(
+            f"planning {len(portfolio.projects):,} projects with {scenario.solver} "
+            f"(time limit {scenario.time_limit_s:g} s for building and solving)"
+        )
     plan = optimise(portfolio, scenario)
     diagnosis = None
     if plan.status == "infeasible":
@@ -108,7 +159,12 @@ def _plan(args: argparse.Namespace, run_id: str):
     if args.out:
         plan.write(args.out)
         if diagnosis is not None:
-            diagnosis.relaxations.to_csv(Path(args.out) / "diagnosis.csv", index=False)
+            csv_safe_frame(diagnosis.relaxations).to_csv(
+                Path(args.out) / "diagnosis.csv", index=False
+            )
+        _record_out(args.out, "plan.csv", "load.csv", "summary.json")
+        if diagnosis is not None:
+            _record_out(args.out, "diagnosis.csv")
     print(plan_report_text(portfolio, plan))
     if args.out:
         written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
@@ -175,7 +231,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from pmo_opt.prioritise.ahp import portfolio_ahp
     from pmo_opt.prioritise.scoring import describe_scoring, ranking_table
 
-    portfolio = load_portfolio(args.portfolio)
+    _prepare_out(args)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
     # show scoring warnings (inconsistent AHP judgements) as plain lines, once each
     with warnings.catch_warnings(record=True) as caught:
@@ -191,7 +248,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     print(table.to_string(float_format=lambda x: f"{x:,.2f}", na_rep="-"))
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        table.to_csv(Path(args.out) / "ranking.csv")
+        csv_safe_frame(table).to_csv(Path(args.out) / "ranking.csv")
+        _record_out(args.out, "ranking.csv")
         print(f"written: {Path(args.out) / 'ranking.csv'}")
     return EXIT_OK
 
@@ -200,7 +258,8 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     from pmo_opt.analysis.frontier import efficient_frontier
     from pmo_opt.inputs.load import load_portfolio
 
-    portfolio = load_portfolio(args.portfolio)
+    _prepare_out(args)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     table = efficient_frontier(
         portfolio,
         _scenario(args),
@@ -217,7 +276,8 @@ def cmd_frontier(args: argparse.Namespace) -> int:
     print(f"no budget binds from {top['budget']:,.0f} (value {top['value']:,.2f})")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        table.to_csv(Path(args.out) / "frontier.csv", index=False)
+        csv_safe_frame(table).to_csv(Path(args.out) / "frontier.csv", index=False)
+        _record_out(args.out, "frontier.csv")
         print(f"written: {Path(args.out) / 'frontier.csv'}")
     return EXIT_OK
 
@@ -242,7 +302,8 @@ def _write_tables(out: str | None, tables: dict[str, object]) -> None:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        table.to_csv(folder / f"{name}.csv", index=False)
+        csv_safe_frame(table).to_csv(folder / f"{name}.csv", index=False)
+    _record_out(out, *(f"{n}.csv" for n in tables))
     print(f"written: {', '.join(str(folder / f'{n}.csv') for n in tables)}")
 
 
@@ -253,8 +314,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from pmo_opt.engine.optimise import optimise
     from pmo_opt.inputs.load import load_portfolio
 
-    portfolio = load_portfolio(args.portfolio)
+    _prepare_out(args)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
+    _warn(portfolio, scenario)
     plan = optimise(portfolio, scenario)
     print(f"scenario {scenario.name}: {plan.status} - {plan.message}")
     if plan.status == "infeasible":
@@ -297,7 +360,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.scenario import parse_sets, with_overrides
     from pmo_opt.paths import SCENARIOS_DIR
 
-    portfolio = load_portfolio(args.portfolio)
+    _prepare_out(args)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     paths = args.scenario or sorted(
         SCENARIOS_DIR.glob("*.yaml"), key=lambda f: (f.stem != "baseline", f.name)
     )
@@ -329,8 +393,15 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     from pmo_opt.analysis.uncertainty import monte_carlo
     from pmo_opt.inputs.load import load_portfolio
 
-    portfolio = load_portfolio(args.portfolio)
+    _prepare_out(args)
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
     scenario = _scenario(args)
+    if args.seed is not None and not 0 <= args.seed < 2**32:
+        raise InputError(
+            [Problem("--seed", None, None, f"{args.seed} is not a seed; give 0 to 4294967295")]
+        )
+    if args.draws < 1:
+        raise InputError([Problem("--draws", None, None, f"{args.draws}: give 1 or more")])
     result = monte_carlo(
         portfolio,
         scenario,
@@ -507,7 +578,17 @@ def main(argv: list[str] | None = None) -> int:
             from pmo_opt.analysis.sweep import check_scheduler
 
             check_scheduler(args.scheduler)  # before any solve, not after the first one
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe (| head -1) shows here, not at interpreter exit
+        return code
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a report (reports.Interrupted)
+        print(f"stopped: {str(exc) or 'interrupted (SIGINT)'}", file=sys.stderr)
+        return EXIT_OTHER
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, as other command-line tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OTHER
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -519,4 +600,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT if exc.input_error else EXIT_OTHER
     except PmoError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_OTHER
+    except OSError as exc:  # the environment: a read-only folder, a full disk, no permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_OTHER
+    except MemoryError:
+        print(
+            "error: out of memory; the input is larger than this machine can plan "
+            "(README, 'Limits and safety')",
+            file=sys.stderr,
+        )
         return EXIT_OTHER

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: problems an InputError's message lists; the rest are counted (all stay in ``problems``)
+MAX_LISTED = 50
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -43,7 +46,15 @@ class InputError(PmoError):
         warnings = len(self.problems) - len(errors)
         head = f"{len(errors)} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
         head += " in the input:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        # errors first: the listing is capped, and what must be fixed comes before warnings
+        shown = sorted(self.problems, key=lambda p: getattr(p, "severity", "error") != "error")
+        lines = [f"  {p}" for p in shown[:MAX_LISTED]]
+        if len(shown) > MAX_LISTED:
+            lines.append(
+                f"  ... and {len(shown) - MAX_LISTED} more (the first {MAX_LISTED} are listed; "
+                "fix these and run again)"
+            )
+        super().__init__("\n".join([head, *lines]))
 
     def __reduce__(self):
         # rebuilt from its problems, so that an error raised in a sweep's worker process

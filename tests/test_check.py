@@ -10,7 +10,7 @@ import pytest
 from builders import make_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_baseline import small_cases  # random small portfolios
+from test_rank_fill import small_cases  # random small portfolios
 
 from pmo_opt.engine.check import RULES, Violation, assert_plan_ok, check_plan, violations_table
 from pmo_opt.engine.plan import make_plan

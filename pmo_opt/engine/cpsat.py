@@ -61,7 +61,6 @@ and the MILP side by side and keeps the better plan.
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -597,7 +596,7 @@ def configure(solver: cp_model.CpSolver, scenario: Scenario, workers: int | None
     p = solver.parameters
     p.max_time_in_seconds = float(scenario.time_limit_s)
     p.relative_gap_limit = float(scenario.mip_gap)
-    p.num_workers = int(workers or scenario.threads or os.cpu_count() or 1)
+    p.num_workers = int(workers or scenario.solver_threads)  # capped at the cores
     p.random_seed = int(scenario.seed)
     p.interleave_search = p.num_workers > 1
     p.log_search_progress = False

@@ -25,6 +25,8 @@ from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 LNS_COLUMNS = 4_000
 #: the share of the time limit that search may use; the MIP search gets the rest
 LNS_SHARE = 0.85
+#: the solver always gets at least this many seconds, however long the build took
+MIN_SOLVE_S = 1.0
 
 
 def optimise_milp(
@@ -58,6 +60,7 @@ def optimise_milp(
         ``status`` is ``optimal`` only when proven; an infeasible or empty result is a plan with
         no selection and a ``message`` saying why, never an exception.
     """
+    started = time.perf_counter()  # time_limit_s bounds the preparation and build too
     horizon = resolve_horizon(portfolio, scenario)
     values = project_values(portfolio, scenario)
     latest_finish = None
@@ -82,7 +85,8 @@ def optimise_milp(
         )
     if warm_start is not None:
         set_start(model, warm_start)
-    improve = _search(model, portfolio, scenario) if warm_start is not None else None
+    limited = _remaining(scenario, started)  # what is left of time_limit_s after the build
+    improve = _search(model, portfolio, limited) if warm_start is not None else None
     offer = None
     if offers is not None:
 
@@ -92,7 +96,7 @@ def optimise_milp(
 
     result = solve_problem(
         model.problem,
-        scenario,
+        limited,
         warm_start=warm_start is not None,
         stop=stop,
         improve=improve,
@@ -118,7 +122,10 @@ def optimise_milp(
         solver=result.solver,
         build_seconds=build_seconds,
         solve_seconds=result.seconds,
-        message=result.message,
+        # the limit the user set (the solver had what the build left of it)
+        message=result.message.replace(
+            f"{limited.time_limit_s:g} s limit", f"{scenario.time_limit_s:g} s limit"
+        ),
         details={"search": result.search} if result.search else {},
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
@@ -145,6 +152,18 @@ def optimise_milp(
                 "rank-and-fill plan it started from, so that plan is returned",
             )
     return plan
+
+
+def _remaining(scenario: Scenario, started: float) -> Scenario:
+    """The scenario with the time limit the solver has left after preparing and building.
+
+    The solver gets ``time_limit_s`` minus the seconds since ``started``, but at least
+    :data:`MIN_SOLVE_S` (so that a plan can be found at all); README, "Limits and safety".
+    """
+    left = scenario.time_limit_s - (time.perf_counter() - started)
+    if left >= scenario.time_limit_s - 0.05:
+        return scenario
+    return scenario.replace(time_limit_s=round(max(left, MIN_SOLVE_S), 1))
 
 
 def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):

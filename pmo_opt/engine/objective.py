@@ -8,9 +8,9 @@ import pandas as pd
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.data import Portfolio, suggest
 from pmo_opt.inputs.scenario import Scenario
-from pmo_opt.prioritise.scoring import project_value
+from pmo_opt.prioritise.scoring import project_value, scoring_method
 
 
 def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
@@ -59,3 +59,46 @@ def relative_gap(objective: float, bound: float | None) -> float | None:
     if bound is None:
         return None
     return abs(bound - objective) / max(abs(objective), 1e-9)
+
+
+def scenario_warnings(portfolio: Portfolio, scenario: Scenario) -> list[Problem]:
+    """Settings that are accepted but look like mistakes, as warnings (``pmo-opt`` prints them).
+
+    An ``extra_fte`` or ``weights`` entry naming a role or criterion the portfolio does not
+    have (it changes nothing a project needs), and a scoring method that falls back to the
+    ``benefit`` column because the portfolio lacks its inputs.
+    """
+    where = f"scenario {scenario.name!r}"
+    out: list[Problem] = []
+    for key, known, what in (
+        ("extra_fte", portfolio.role_names, "role"),
+        ("weights", list(portfolio.criteria.index), "criterion"),
+    ):
+        for name in getattr(scenario, key):
+            if name in known:
+                continue
+            close = suggest(name, known)
+            hint = f"; did you mean {close!r}?" if close else f" (known: {', '.join(known)})"
+            out.append(
+                Problem(
+                    where,
+                    None,
+                    key,
+                    f"{name!r} is not a {what} of the portfolio, so it changes nothing{hint}",
+                    "warning",
+                )
+            )
+    if scenario.objective == "value" and scenario.scoring != "benefit":
+        if scoring_method(portfolio, scenario) == "benefit":
+            out.append(
+                Problem(
+                    where,
+                    None,
+                    "scoring",
+                    f"scoring {scenario.scoring!r} needs scores and criteria (or pairwise "
+                    "judgements, or cost_of_delay) that the portfolio lacks; the projects' "
+                    "benefit is used instead",
+                    "warning",
+                )
+            )
+    return out

@@ -12,6 +12,7 @@ import pandas as pd
 from pmo_opt.inputs import months
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.text import csv_safe_frame
 
 STATUSES = ("optimal", "feasible", "infeasible", "unbounded", "no_solution")
 
@@ -108,8 +109,8 @@ class Plan:
         """Write ``plan.csv``, ``load.csv`` and ``summary.json`` into ``out``."""
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        self.plan_table().to_csv(folder / "plan.csv", index=False)
-        self.load.to_csv(folder / "load.csv", index=False)
+        self.plan_table().pipe(csv_safe_frame).to_csv(folder / "plan.csv", index=False)
+        self.load.pipe(csv_safe_frame).to_csv(folder / "load.csv", index=False)
         (folder / "summary.json").write_text(json.dumps(self.summary(), indent=2) + "\n")
         return folder
 

@@ -184,7 +184,9 @@ def solve_problem(
     """
     name = "cbc" if scenario.solver == "cbc" else "highs"
     kwargs = {"timeLimit": scenario.time_limit_s, "gapRel": scenario.mip_gap, "msg": msg}
-    threads = _highs_threads(scenario.threads) if name == "highs" else scenario.threads
+    # never more threads than cores (threads=1000 would start 1,000 threads on 2 cores)
+    wanted = scenario.solver_threads if scenario.threads else None
+    threads = _highs_threads(wanted) if name == "highs" else wanted
     if threads:
         kwargs["threads"] = threads
     if name == "highs":

@@ -31,6 +31,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,14 @@ REQUIRED_TABLES = ("projects", "demand", "capacity")
 STATUSES = ("proposed", "committed", "in_flight")
 DEPENDENCY_KINDS = ("requires", "finish_to_start", "excludes")
 DIRECTIONS = ("max", "min")
+#: longest cell accepted; a longer one is an error naming its row and column (and is not read)
+MAX_CELL_CHARS = 10_000
+#: problems of one kind listed row by row while reading a table; the rest are counted
+MAX_READ_PROBLEMS = 20
+#: inputs from this many bytes on show progress (on stderr, in the command line)
+PROGRESS_BYTES = 20_000_000
+#: tables with this many rows in all show progress while validated and typed
+PROGRESS_ROWS = 200_000
 #: columns holding identifiers: kept as text, and read from a numeric workbook cell as displayed
 ID_COLUMNS = frozenset({"project_id", "depends_on", "role", "criterion", "over", "category"})
 
@@ -221,9 +230,13 @@ def _frame(
     width = len(header)
     rows: list[int] = []
     data: list[list[str]] = []
+    ragged = 0
     for r, cells in records[1:]:
+        if any(len(c) > MAX_CELL_CHARS for c in cells):
+            cells = _long_cells(file, r, cells, names, problems)
         extra = [c for c in cells[width:] if c.strip()]
-        if extra:
+        ragged += bool(extra)
+        if extra and ragged <= MAX_READ_PROBLEMS:
             problems.append(
                 Problem(
                     file,
@@ -237,16 +250,92 @@ def _frame(
         cells = [c.strip() for c in cells] + [""] * (width - len(cells))
         rows.append(r)
         data.append([cells[i] for i in keep])
+    if ragged > MAX_READ_PROBLEMS:
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                f"... and {ragged - MAX_READ_PROBLEMS} more rows with more cells than the header",
+            )
+        )
     frame = pd.DataFrame(data, columns=[names[i] for i in keep], dtype=str)
     if not data:
         frame = pd.DataFrame({names[i]: pd.Series([], dtype=str) for i in keep})
     return RawTable(name, file, frame, decimal_comma, rows, problems)
 
 
+def _long_cells(
+    file: str, row: int, cells: list[str], names: list[str], problems: list[Problem]
+) -> list[str]:
+    """Report every cell of ``cells`` longer than :data:`MAX_CELL_CHARS`; return them blanked."""
+    out = []
+    for i, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            column = names[i] if i < len(names) and names[i] else f"column {i + 1}"
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column,
+                    f"the cell holds {len(cell):,} characters (at most {MAX_CELL_CHARS:,}), "
+                    f"starting {cell[:40]!r}; shorten it, or look for a quote that is not closed",
+                )
+            )
+            cell = ""
+        out.append(cell)
+    return out
+
+
+def _unclosed_quote(text: str, records: list[tuple[int, list[str]]]) -> tuple[int, int] | None:
+    """``(row, cell index)`` of a quote that is never closed, or ``None``.
+
+    An unclosed quote makes the CSV reader read the rest of the file into one cell, so the file
+    holds an odd number of quote characters and its last record has a cell with line breaks.
+    """
+    if text.count('"') % 2 == 0 or not records:
+        return None
+    row, cells = records[-1]
+    for i, cell in enumerate(cells):
+        if "\n" in cell or "\r" in cell:
+            return row, i
+    return None
+
+
+def _decode_mixed(raw: bytes) -> tuple[str, list[tuple[int, str, str]]] | None:
+    """A UTF-8 file with a few Windows-1252 lines (one pasted word is enough), or ``None``.
+
+    Decoding the whole file as cp1252 would turn every accent of the UTF-8 lines into mojibake
+    (``é`` -> ``Ã©``). So when the file is mostly valid UTF-8, each line is decoded on its own
+    and the lines that are not UTF-8 are returned as ``(line index, text before the odd byte,
+    that byte's character)``, for a warning.
+    """
+    try:
+        raw.decode("utf-8-sig")
+        return None
+    except UnicodeDecodeError:
+        pass
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if not re.search(rb"[\xc2-\xf4][\x80-\xbf]", raw):
+        return None  # no UTF-8 sequence at all: a plain Windows-1252 file
+    parts: list[str] = []
+    odd: list[tuple[int, str, str]] = []
+    for i, line in enumerate(raw.splitlines(keepends=True)):
+        try:
+            parts.append(line.decode("utf-8-sig" if i == 0 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            text = line.decode("cp1252", errors="replace")
+            parts.append(text)
+            before = line[: exc.start].decode("utf-8", errors="replace")
+            odd.append((i, before, text[len(before) : len(before) + 1]))
+    return "".join(parts), odd
+
+
 def _read_csv(path: Path, name: str) -> RawTable:
     label = path.name
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): no copy of a large file
         header = ",".join(TABLES.get(name, ((), ()))[0])
         return _unusable(
             name,
@@ -254,19 +343,63 @@ def _read_csv(path: Path, name: str) -> RawTable:
             f"the file is empty ({len(raw)} bytes); write at least the header row "
             f"({header}), or delete the file",
         )
-    text = _decode(raw)
-    lines = text.splitlines()
+    mixed = _decode_mixed(raw)
+    text, odd = mixed if mixed is not None else (_decode(raw), [])
+    lines = text[: 1 << 16].splitlines()  # the first lines say the separator; not a copy of all
+    del raw
     # Excel's 'sep=;' first line names the separator; Excel does not show it as a row
     hint = re.fullmatch(r"\s*sep=([,;\t|])\s*", lines[0]) if lines else None
     if hint:
         text = text.split("\n", 1)[1] if "\n" in text else ""
     sep = hint.group(1) if hint else _separator([ln for ln in lines if ln.strip()])
+    # long cells are read, then reported with their row and column (see _frame)
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         records = [(i + 1, row) for i, row in enumerate(reader)]
     except csv.Error as exc:
-        return _unusable(name, label, f"cannot be read as CSV ({exc}); save it again as CSV")
-    return _frame(name, label, records, decimal_comma=sep == ";")
+        return _unusable(
+            name,
+            label,
+            f"cannot be read as CSV at line {reader.line_num} ({exc}); save it again as CSV",
+        )
+    quote = _unclosed_quote(text, records)
+    if quote is not None:
+        row, i = quote
+        header = records[0][1] if records else []
+        column = table_key(header[i]) if i < len(header) else f"column {i + 1}"
+        table = _unusable(name, label, "")
+        table.problems = [
+            Problem(
+                label,
+                row,
+                column,
+                'a quote (") opened in this cell is never closed, so the rest of the file '
+                "was read into this one cell; close the quote, or remove it",
+            )
+        ]
+        return table
+    table = _frame(name, label, records, decimal_comma=sep == ";")
+    header = [table_key(h) for h in records[0][1]] if records else []
+    for line, before, char in odd[:MAX_READ_PROBLEMS]:
+        row = line + 1 - (1 if hint else 0)
+        try:
+            j = len(next(csv.reader([before], delimiter=sep))) - 1 if before else 0
+        except (csv.Error, StopIteration):
+            j = 0
+        column = header[j] if j < len(header) and header[j] else f"column {j + 1}"
+        table.problems.append(
+            Problem(
+                label,
+                row,
+                column,
+                f"this line is not UTF-8 like the rest of the file (read as Windows-1252: "
+                f"{char!r}); probable mojibake from a pasted value: check the text and save "
+                "the file as UTF-8",
+                "warning",
+            )
+        )
+    return table
 
 
 def _unusable(name: str, file: str, message: str) -> RawTable:
@@ -275,7 +408,9 @@ def _unusable(name: str, file: str, message: str) -> RawTable:
     )
 
 
-def _read_folder(folder: Path) -> dict[str, RawTable]:
+def _read_folder(
+    folder: Path, progress: Callable[[str], None] | None = None
+) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     # exact names first, so that 'projects.csv' wins over 'Projects.csv'
@@ -294,6 +429,9 @@ def _read_folder(folder: Path) -> dict[str, RawTable]:
                 )
             )
         elif name in TABLES:
+            size = f.stat().st_size
+            if progress is not None and size >= PROGRESS_BYTES:
+                progress(f"reading {f.name} ({size / 1e6:,.0f} MB)")
             tables[name] = _read_csv(f, name)
         else:
             tables[name] = RawTable(name, f.name, pd.DataFrame(), usable=False)
@@ -339,8 +477,10 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
             ]
         )
     try:
-        book_values = openpyxl.load_workbook(path, data_only=True)
-        book_formulas = openpyxl.load_workbook(path, data_only=False)
+        # read-only: rows are streamed from the file as stored, so a workbook is read by its
+        # real data, never by its declared dimension or formatting (a stray blank cell at
+        # A1048576 or bold on 300k cells costs nothing)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raise InputError(
             [
@@ -354,62 +494,155 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
             ]
         ) from None
     tables: dict[str, RawTable] = {}
-    for sheet in book_values.sheetnames:
-        name = table_key(sheet)
-        file = f"{label}[{sheet}]"
-        if name in tables:
-            tables[name].problems.append(
-                Problem(
-                    file,
-                    None,
-                    None,
-                    f"sheet {sheet!r} repeats table {name!r}; it is ignored, delete one of them",
-                    "warning",
+    try:
+        for sheet in book.sheetnames:
+            name = table_key(sheet)
+            file = f"{label}[{sheet}]"
+            if name in tables:
+                tables[name].problems.append(
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        f"sheet {sheet!r} repeats table {name!r}; it is ignored, delete one of "
+                        "them",
+                        "warning",
+                    )
                 )
-            )
-            continue
-        if name not in TABLES:
-            tables[name] = RawTable(name, file, pd.DataFrame(), usable=False)
-            continue
-        values = book_values[sheet]
-        formulas = book_formulas[sheet]
-        if not hasattr(values, "iter_rows"):  # a chart sheet
-            continue
-        tables[name] = _read_sheet(name, file, values, formulas)
+                continue
+            if name not in TABLES:
+                tables[name] = RawTable(name, file, pd.DataFrame(), usable=False)
+                continue
+            ws = book[sheet]
+            if not hasattr(ws, "iter_rows"):  # a chart sheet
+                continue
+            tables[name] = _read_sheet(name, file, ws)
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                tables[name].problems.append(
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        f"sheet {sheet!r} is hidden in the workbook but is read as table "
+                        f"{name!r}; unhide it to check what it holds, or delete it",
+                        "warning",
+                    )
+                )
+    except InputError:
+        raise
+    except Exception as exc:  # a corrupt sheet inside a valid zip
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); "
+                    "save it again from Excel as 'Excel Workbook (.xlsx)'",
+                )
+            ]
+        ) from None
+    finally:
+        book.close()
     return tables
 
 
-def _read_sheet(name: str, file: str, values, formulas) -> RawTable:
+def _sheet_rows(ws, data_only: bool, merged: list[str] | None = None):
+    """``(row, [cell dicts with a value])`` as stored in the sheet's XML, rows without any
+    value skipped; ``merged`` receives the sheet's merged ranges (``A2:A5``)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = ws.parent
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for r, cells in parser.parse():
+            kept = [c for c in cells if c["value"] is not None]
+            if kept:
+                yield r, kept
+        if merged is not None and parser.merged_cells is not None:
+            merged.extend(str(m.coord) for m in parser.merged_cells.mergeCell)
+
+
+def _read_sheet(name: str, file: str, ws) -> RawTable:
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils.cell import range_boundaries
+
     records: list[tuple[int, list[str]]] = []
     unsaved: list[Problem] = []
     header: list[str] | None = None
-    for vrow, frow in zip(values.iter_rows(), formulas.iter_rows(), strict=False):
-        r = vrow[0].row if vrow else 0
-        cells = []
-        for c, (v, f) in enumerate(zip(vrow, frow, strict=False)):
-            col = header[c] if header and c < len(header) else None
-            cells.append(_cell_text(v.value, v.number_format, col in ID_COLUMNS))
-            if v.value is None and f.data_type == "f":
-                formula = f.value if isinstance(f.value, str) else getattr(f.value, "text", "")
-                unsaved.append(
-                    Problem(
-                        file,
-                        r,
-                        col or f"column {c + 1}",
-                        f"formula {formula!r} has no saved value (the workbook was written by "
-                        "a program, not saved by Excel); open it in Excel and save it, or "
-                        "paste values, so the result is stored",
+    merged: list[str] = []
+    formulas: dict[tuple[int, int], str] = {}
+    rows = list(_sheet_rows(ws, data_only=False, merged=merged))
+    for r, cells in rows:
+        for c in cells:
+            if c["data_type"] == "f":
+                value = c["value"]
+                formulas[(r, c["column"])] = getattr(value, "text", value) or ""
+    saved: dict[tuple[int, int], object] = {}
+    if formulas:  # their saved results are in the other reading of the same XML
+        for r, cells in _sheet_rows(ws, data_only=True):
+            for c in cells:
+                if (r, c["column"]) in formulas:
+                    saved[(r, c["column"])] = c["value"]
+    for r, cells in rows:
+        width = max(c["column"] for c in cells)
+        texts = [""] * width
+        for c in cells:
+            j, value = c["column"], c["value"]
+            col = header[j - 1] if header and j - 1 < len(header) else None
+            fmt = "General"
+            if (r, j) in formulas:
+                value = saved.get((r, j))
+                if value is None:
+                    unsaved.append(
+                        Problem(
+                            file,
+                            r,
+                            col or f"column {j}",
+                            f"formula {formulas[(r, j)]!r} has no saved value (the workbook was "
+                            "written by a program, not saved by Excel); open it in Excel and "
+                            "save it, or paste values, so the result is stored",
+                        )
                     )
-                )
-        if header is None and any(cells):
-            header = [table_key(h) for h in cells]
-        records.append((r, cells))
+                    continue
+            if col in ID_COLUMNS and isinstance(value, int | float) and c["style_id"]:
+                fmt = ReadOnlyCell(ws, r, j, value, c["data_type"], c["style_id"]).number_format
+            texts[j - 1] = _cell_text(value, fmt, col in ID_COLUMNS)
+        if header is None and any(texts):
+            header = [table_key(h) for h in texts]
+        records.append((r, texts))
     table = _frame(name, file, records, decimal_comma=False)
     table.problems.extend(unsaved)
+    first_data = records[0][0] + 1 if records else 2
+    for ref in merged:
+        low_col, low_row, high_col, high_row = range_boundaries(ref)
+        if high_row < first_data or high_row == low_row:
+            continue  # a merged header or a merge within one row loses no row's value
+        col = header[low_col - 1] if header and low_col - 1 < len(header) else None
+        table.problems.append(
+            Problem(
+                file,
+                low_row,
+                col or f"column {low_col}",
+                f"cells {ref} are merged, so only row {low_row} holds the value and rows "
+                f"{low_row + 1} to {high_row} read it as empty; unmerge them and fill the value "
+                "into every row",
+                "warning",
+            )
+        )
     return table
 
 
-def read_tables(path: str | Path) -> dict[str, RawTable]:
+def read_tables(
+    path: str | Path, progress: Callable[[str], None] | None = None
+) -> dict[str, RawTable]:
     """Read every table of a portfolio as text: a folder of ``<table>.csv`` or one ``.xlsx``.
 
     Problems with one table (an empty file, a ragged row, a formula without a saved value) are
@@ -421,8 +654,10 @@ def read_tables(path: str | Path) -> dict[str, RawTable]:
     if not p.exists():
         raise InputError([Problem(str(path), None, None, "no such file or folder")])
     if p.is_dir():
-        return _read_folder(p)
+        return _read_folder(p, progress)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
+        if progress is not None and p.stat().st_size >= PROGRESS_BYTES // 10:
+            progress(f"reading {p.name} ({p.stat().st_size / 1e6:,.0f} MB)")
         return _read_workbook(p)
     hint = {
         ".csv": f"give the folder that holds it ({p.parent}), not one table",

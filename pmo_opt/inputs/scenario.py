@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,20 @@ from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.data import Portfolio
 
+#: longest horizon derived from the data (10 years); a longer one is almost surely a mistyped
+#: year, so it is an error that asks for an explicit ``horizon_months``
+MAX_DERIVED_MONTHS = 120
+#: longest horizon at all, even when set explicitly (as validate.MAX_DURATION, the longest
+#: project; scheduling benchmarks such as RCPSP instances count jobs' periods as months)
+MAX_HORIZON_MONTHS = 600
+#: plausible years of a planning month (as validate.YEARS)
+HORIZON_YEARS = (1900, 2199)
+#: a scenario file is a page of settings; a larger one is refused before it is parsed
+MAX_SCENARIO_BYTES = 1_000_000
+MAX_NAME_CHARS = 200
+MAX_DESCRIPTION_CHARS = 10_000
+#: largest sane scale factor, extra FTE and time limit (a week)
+MAX_SCALE, MAX_EXTRA_FTE, MAX_TIME_LIMIT_S = 1e3, 1e4, 7 * 24 * 3600.0
 OBJECTIVES = ("value", "benefit", "value_minus_delay", "makespan")
 SOLVERS = ("highs", "cbc", "cpsat", "auto")
 SCORINGS = ("weighted", "ahp", "wsjf", "benefit")
@@ -92,7 +107,9 @@ class Scenario:
 
     @property
     def solver_threads(self) -> int:
-        return int(self.threads or os.cpu_count() or 1)
+        """Solver threads: ``threads``, capped at this machine's cores (all cores when None)."""
+        cores = os.cpu_count() or 1
+        return int(min(self.threads or cores, cores))
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(Scenario)}
@@ -109,16 +126,57 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
     for key in ("budget_scale", "capacity_scale"):
         if not getattr(s, key) >= 0:
             out.append((key, f"must be 0 or more, got {getattr(s, key)!r}"))
-    if not s.time_limit_s > 0:
-        out.append(("time_limit_s", f"must be more than 0 seconds, got {s.time_limit_s!r}"))
+        elif getattr(s, key) > MAX_SCALE:
+            out.append((key, f"must be at most {MAX_SCALE:g}, got {getattr(s, key)!r}"))
+    if not 0 < s.time_limit_s <= MAX_TIME_LIMIT_S:
+        out.append(
+            (
+                "time_limit_s",
+                f"must be more than 0 and at most {MAX_TIME_LIMIT_S:g} seconds (a week), "
+                f"got {s.time_limit_s!r}",
+            )
+        )
+    if s.max_avg_risk is not None and not 0 <= s.max_avg_risk <= MAX_SCALE * 1e10:
+        out.append(
+            (
+                "max_avg_risk",
+                f"must be a number, 0 or more (risk is 0 or more), got {s.max_avg_risk!r}; "
+                "leave it empty for no cap",
+            )
+        )
+    if not 0 <= s.seed < 2**32:
+        out.append(("seed", f"must be 0 to 4294967295, got {s.seed!r}"))
+    for key, limit in (("extra_fte", MAX_EXTRA_FTE), ("weights", 1e13)):
+        for k, v in getattr(s, key).items():
+            if not 0 <= v <= limit:
+                out.append((key, f"{k}: {v!r} must be a number from 0 to {limit:g}"))
+    for key, limit in (("name", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
+        if len(str(getattr(s, key))) > limit:
+            out.append((key, f"is {len(str(getattr(s, key))):,} characters; at most {limit:,}"))
     if not 0 <= s.mip_gap < 1:
         out.append(("mip_gap", f"must be a fraction in [0, 1), got {s.mip_gap!r}"))
     if s.threads is not None and s.threads < 1:
         out.append(("threads", f"must be 1 or more (or empty for all cores), got {s.threads!r}"))
     if s.horizon_start is not None and not months.is_month(s.horizon_start):
         out.append(("horizon_start", f"{s.horizon_start!r} is not a month; write YYYY-MM"))
-    if s.horizon_months is not None and s.horizon_months < 1:
-        out.append(("horizon_months", f"must be 1 or more, got {s.horizon_months!r}"))
+    elif s.horizon_start is not None:
+        year = months.to_ordinal(s.horizon_start) // 12
+        if not HORIZON_YEARS[0] <= year <= HORIZON_YEARS[1]:
+            out.append(
+                (
+                    "horizon_start",
+                    f"{s.horizon_start!r} is not a plausible month; years run from "
+                    f"{HORIZON_YEARS[0]} to {HORIZON_YEARS[1]}",
+                )
+            )
+    if s.horizon_months is not None and not 1 <= s.horizon_months <= MAX_HORIZON_MONTHS:
+        out.append(
+            (
+                "horizon_months",
+                f"must be 1 to {MAX_HORIZON_MONTHS} (50 years), got {s.horizon_months!r}; "
+                "plan a longer programme in stages",
+            )
+        )
     if s.scheduler is not None:
         problem = scheduler_problem(str(s.scheduler))
         if problem is not None:
@@ -132,6 +190,7 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
 def _coerce(key: str, value: Any, where: str) -> Any:
     """Turn YAML / command-line / widget values into the field's type, or say what is wrong."""
     if key not in FIELDS:
+        key = str(key)
         close = difflib.get_close_matches(key, FIELDS, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(FIELDS)}"
         raise InputError([Problem(where, None, key, f"unknown setting {key!r}{hint}")])
@@ -145,10 +204,10 @@ def _coerce(key: str, value: Any, where: str) -> Any:
             return tuple(str(v).strip() for v in value)
         if key in ("weights", "extra_fte"):
             if isinstance(value, str):
-                value = yaml.safe_load(value) or {}
+                value = safe_yaml(value) or {}
             if not isinstance(value, dict):
-                raise ValueError("expected a mapping name: number")
-            return {str(k): float(v) for k, v in value.items()}
+                raise ValueError("expected a mapping name: number, e.g. {Developer: 1.5}")
+            return {str(k): _finite(v) for k, v in value.items()}
         if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
             if default is None:
                 return None
@@ -169,14 +228,75 @@ def _coerce(key: str, value: Any, where: str) -> Any:
                 raise ValueError("expected a whole number")
             return int(float(value))
         if key in ("budget_scale", "capacity_scale", "time_limit_s", "mip_gap", "max_avg_risk"):
-            if isinstance(value, bool):
-                raise ValueError("expected a number")
-            return float(value)
+            return _finite(value)
+        if isinstance(value, dict | list | tuple | set):
+            raise ValueError("expected text, not a list or mapping")
         return str(value).strip()
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError, yaml.YAMLError) as exc:
+        detail = getattr(exc, "problem", None) or exc  # YAML: the reason without the excerpt
+        shown = repr(value) if len(repr(value)) <= 200 else repr(value)[:200] + "..."
         raise InputError(
-            [Problem(where, None, key, f"{value!r} is not valid for {key}: {exc}")]
+            [Problem(where, None, key, f"{shown} is not valid for {key}: {detail}")]
         ) from None
+
+
+def _finite(value: Any) -> float:
+    """A finite number (``.nan`` and ``.inf`` are refused), or ValueError."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("expected a finite number")
+    return number
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases and without duplicate keys.
+
+    An alias (``*name``, also inside ``<<: *name``) is refused: a few hundred bytes of nested
+    aliases expand to gigabytes (a "billion laughs" bomb), and a settings file does not need
+    them. A key given twice is refused too: YAML keeps the last silently.
+    """
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"alias *{event.anchor} is not allowed in a scenario (write the value out)",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: PyYAML reports it below
+                continue
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} is given twice (first on line {first}); keep one: "
+                    "YAML would silently use the last",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def safe_yaml(text: str) -> Any:
+    """Parse YAML text safely: no Python tags, no aliases, no duplicate keys (yaml.YAMLError)."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        raise
+    except Exception as exc:  # PyYAML's constructors raise anything: '!!int x', '!!timestamp'
+        raise yaml.YAMLError(f"a value cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 def with_overrides(base: Scenario, changes: dict[str, Any], where: str = "--set") -> Scenario:
@@ -208,10 +328,30 @@ def load_scenario(path: str | Path | None = None, **overrides: Any) -> Scenario:
     p = Path(path)
     if not p.exists():
         raise InputError([Problem(str(p), None, None, "scenario file not found")])
+    size = p.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        raise InputError(
+            [
+                Problem(
+                    p.name,
+                    None,
+                    None,
+                    f"is {size:,} bytes; a scenario file is a page of settings (at most "
+                    f"{MAX_SCENARIO_BYTES:,} bytes)",
+                )
+            ]
+        )
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig")) or {}
+        data = safe_yaml(p.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError as exc:
-        raise InputError([Problem(p.name, None, None, f"is not valid YAML: {exc}")]) from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or str(exc)
+        raise InputError([Problem(p.name, line, None, f"is not valid YAML: {what}")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(p.name, None, None, f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]
+        ) from None
     if not isinstance(data, dict):
         raise InputError([Problem(p.name, None, None, "must be a mapping of setting: value")])
     data.setdefault("name", p.stem)
@@ -258,6 +398,22 @@ def resolve_horizon(portfolio: Portfolio, scenario: Scenario) -> list[str]:
         in_flight = portfolio.projects[portfolio.projects["status"] == "in_flight"]
         if len(in_flight):
             count = max(count, int(in_flight["duration"].max()))
+        if count > MAX_DERIVED_MONTHS:
+            latest = months.from_ordinal(first + count - 1)
+            raise InputError(
+                [
+                    Problem(
+                        "scenario",
+                        None,
+                        "horizon_months",
+                        f"the data spans {months.from_ordinal(first)} .. {latest} ({count} "
+                        f"months), more than {MAX_DERIVED_MONTHS} (10 years); look for a "
+                        "mistyped year in earliest_start, deadline, capacity or budget "
+                        "(pmo-opt validate warns about it), or, if the horizon is meant, set "
+                        "horizon_start and horizon_months in the scenario",
+                    )
+                ]
+            )
     return [months.from_ordinal(first + i) for i in range(count)]
 
 

@@ -29,12 +29,19 @@ from pmo_opt.inputs.data import (
     parse_number,
     suggest,
 )
+from pmo_opt.text import FORMULA_STARTS
 
 #: longest accepted duration in months; more is almost surely days or weeks
 MAX_DURATION = 600
 #: plausible calendar years; '2207-01' for '2027-01' would otherwise make a 180-year horizon
 YEARS = (1900, 2199)
 ACTIVE = ("committed", "in_flight")
+#: rows one rule reports one by one; the rest are counted (see ``_Table.add``)
+MAX_PER_RULE = 20
+#: FTE beyond this is not a team (10,000 people on one role in one month)
+MAX_FTE = 1e4
+#: money, benefit, scores and weights beyond this are typos or the wrong unit
+MAX_AMOUNT = 1e13
 _NEEDS = ("requires", "finish_to_start")
 
 
@@ -50,6 +57,8 @@ class _Number:
     high_fix: str = ""
     percent: bool = False
     fraction: bool = False
+    #: largest sane absolute value; beyond it the solver's arithmetic breaks (1e308 -> inf)
+    magnitude: float = MAX_AMOUNT
 
 
 _AMOUNT = _Number()
@@ -81,13 +90,14 @@ NUMBERS: dict[str, dict[str, _Number]] = {
         ),
     },
     "demand": {
-        "fte": _Number(required=True),
+        "fte": _Number(required=True, magnitude=MAX_FTE),
         "month_offset": _Number(integer=True, low_fix="month_offset counts from 0"),
     },
-    "capacity": {"fte": _Number(required=True)},
-    "roles": dict.fromkeys(
-        ("cost_per_fte_month", "hire_cost_per_fte_month", "max_hire_fte"), _AMOUNT
-    ),
+    "capacity": {"fte": _Number(required=True, magnitude=MAX_FTE)},
+    "roles": {
+        **dict.fromkeys(("cost_per_fte_month", "hire_cost_per_fte_month"), _AMOUNT),
+        "max_hire_fte": _Number(magnitude=MAX_FTE),
+    },
     "budget": {"amount": _Number(required=True)},
     "criteria": {"weight": _Number(required=True)},
     "scores": {"score": _Number(required=True, low=None)},
@@ -122,6 +132,11 @@ KEYS = {
     "pairwise": ("criterion", "over"),
     "categories": ("category",),
 }
+#: identifier columns: refused when they start like a spreadsheet formula (README, "Limits and
+#: safety"); free text (names, categories) is written with a leading apostrophe instead
+IDENTIFIERS = ("project_id", "depends_on", "role", "criterion", "over")
+#: a date this many months before or after everything else the data names is probably a typo
+FAR_MONTHS = 120
 UNIQUE = {
     "projects": "project_id",
     "roles": "role",
@@ -236,9 +251,26 @@ class _Table:
         message: Callable[[int], str],
         severity: str = "error",
     ) -> None:
-        """One problem per row where ``mask`` holds; ``message(i)`` says what and how to fix."""
-        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+        """One problem per row where ``mask`` holds; ``message(i)`` says what and how to fix.
+
+        At most :data:`MAX_PER_RULE` rows are reported one by one; the rest are counted in one
+        more problem (a 10-million-row file with a bad value in every row gives a short list).
+        """
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        for i in rows[:MAX_PER_RULE]:
             self.out.append(Problem(self.file, self.row(int(i)), col, message(int(i)), severity))
+        if len(rows) > MAX_PER_RULE:
+            first, last = self.row(int(rows[MAX_PER_RULE])), self.row(int(rows[-1]))
+            self.out.append(
+                Problem(
+                    self.file,
+                    first,
+                    col,
+                    f"... and {len(rows) - MAX_PER_RULE} more rows like the ones above "
+                    f"(rows {first} to {last}); fix those and run again",
+                    severity,
+                )
+            )
 
     def note(self, row: int | None, col: str | None, message: str, severity: str = "error") -> None:
         self.out.append(Problem(self.file, row, col, message, severity))
@@ -298,6 +330,26 @@ class _Context:
         if cr is not None and cr.has("criterion"):
             self.criteria = sorted(set(cr.text("criterion")) - {""})
         self.criteria_file = cr.file if cr else "criteria.csv"
+        # roles that demand or capacity name: a roles.csv row naming none of them is a typo
+        named = [views[n] for n in ("demand", "capacity") if n in views and views[n].has("role")]
+        self.used_roles: set[str] | None = (
+            set().union(*(set(t.text("role")) for t in named)) - {""} if named else None
+        )
+        # the months capacity and budget name: dates far outside them are probably typos
+        dated: list[float] = []
+        cp = views.get("capacity")
+        if cp is not None and cp.has("month"):
+            dated += cp.month("month").dropna().tolist()
+        bd = views.get("budget")
+        if bd is not None and bd.has("period"):
+            for value in bd.text("period"):
+                try:
+                    covered = months.period_months(value)
+                except ValueError:
+                    continue
+                if covered:
+                    dated += [v for v in (_ordinal(covered[0]), _ordinal(covered[-1])) if v == v]
+        self.span = (min(dated), max(dated)) if dated else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,6 +426,19 @@ def _check_cells(t: _Table) -> None:
     for col in KEYS.get(t.name, ()):
         if t.has(col):
             t.add(t.text(col) == "", col, lambda i, c=col: f"{c} is empty; every row needs one")
+    for col in IDENTIFIERS:
+        if t.has(col):
+            text = t.text(col)
+            t.add(
+                text.map(lambda v: v.startswith(FORMULA_STARTS)),
+                col,
+                lambda i, c=col: (
+                    f"{t.cell(i, c)!r} starts with {t.cell(i, c)[:1]!r}, which makes a "
+                    "spreadsheet run it as a formula when a result file is opened; an "
+                    "identifier may not start with =, +, -, @, a tab or a carriage return: "
+                    "rename it (for example drop that character) everywhere it is used"
+                ),
+            )
     if t.name in UNIQUE and t.has(UNIQUE[t.name]):
         _check_unique(t, [UNIQUE[t.name]])
     for col, spec in NUMBERS.get(t.name, {}).items():
@@ -436,6 +501,17 @@ def _check_number(t: _Table, col: str, spec: _Number) -> None:
     if spec.high is not None:
         fix = spec.high_fix.format(col=col)
         t.add(value > spec.high + 1e-9, col, lambda i: f"{t.cell(i, col)!r} is too large; {fix}")
+    huge = value.abs() > spec.magnitude
+    if spec.high is not None:
+        huge &= ~(value > spec.high + 1e-9)
+    t.add(
+        huge,
+        col,
+        lambda i: (
+            f"{t.cell(i, col)!r} is beyond any sane {col} (at most {spec.magnitude:,.0f}); "
+            "check the unit and look for a typo such as a missing decimal point"
+        ),
+    )
 
 
 def _number_message(value: str, spec: _Number) -> str:
@@ -542,6 +618,50 @@ def _check_demand(t: _Table, ctx: _Context) -> None:
                 f"demand for {keys[i][0]} / {keys[i][1]}"
                 + (f" at month_offset {keys[i][2]}" if keys[i][2] else "")
                 + " is given again; the rows are added up"
+            ),
+            "warning",
+        )
+
+
+def _check_roles(t: _Table, ctx: _Context) -> None:
+    if ctx.used_roles is None or not t.has("role"):
+        return
+    roles = t.text("role")
+    used = sorted(ctx.used_roles)
+    t.add(
+        (roles != "") & ~roles.isin(used),
+        "role",
+        lambda i: (
+            f"role {t.cell(i, 'role')!r} is named by no demand or capacity row, so its rates "
+            "apply to nothing"
+            + (
+                f"; did you mean {close!r}?"
+                if (close := suggest(t.cell(i, "role"), used))
+                else "; fix the name or delete the row"
+            )
+        ),
+        "warning",
+    )
+
+
+def _check_far_dates(t: _Table, ctx: _Context) -> None:
+    """A deadline or earliest start far from every other month the data names: a typo
+    (``2127-09`` for ``2027-09``) that would stretch the derived horizon over a century."""
+    if ctx.span is None:
+        return
+    low, high = ctx.span
+    for col in ("earliest_start", "deadline"):
+        if not t.has(col):
+            continue
+        month = t.month(col)
+        far = (month < low - FAR_MONTHS) | (month > high + FAR_MONTHS)
+        t.add(
+            far,
+            col,
+            lambda i, c=col: (
+                f"{c} {t.cell(i, c)} is more than {FAR_MONTHS // 12} years from the months "
+                f"the capacity and budget name ({months.from_ordinal(int(low))} .. "
+                f"{months.from_ordinal(int(high))}); is the year mistyped?"
             ),
             "warning",
         )
@@ -783,7 +903,8 @@ def _check_categories(t: _Table, ctx: _Context) -> None:
 
 
 _TABLE_CHECKS: dict[str, Callable[[_Table, _Context], None]] = {
-    "projects": _check_projects,
+    "projects": lambda t, ctx: (_check_projects(t, ctx), _check_far_dates(t, ctx)),
+    "roles": _check_roles,
     "demand": _check_demand,
     "budget": _check_budget,
     "dependencies": _check_dependencies,

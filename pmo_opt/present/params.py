@@ -48,6 +48,7 @@ from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
 from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, with_overrides
+from pmo_opt.text import csv_safe_frame, csv_unquote
 
 #: parameters that are not scenario fields
 RUN_PARAMETERS = ("portfolio", "scenario_file", "output_dir", "interactive")
@@ -123,7 +124,7 @@ class NotebookContext:
             frame = frame.reset_index()
         folder = self.output_dir / TABLES_DIR
         folder.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8")
+        csv_safe_frame(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8")
 
     def plan(self) -> Plan:
         """The scenario's optimised plan (:func:`pmo_opt.optimise.optimise`), solved once per run.
@@ -176,7 +177,8 @@ class NotebookContext:
         path = self.output_dir / TABLES_DIR / f"{name}.csv"
         if not path.is_file():
             return None
-        return pd.read_csv(path, dtype={c: str for c in _TEXT_COLUMNS}, keep_default_na=True)
+        table = pd.read_csv(path, dtype={c: str for c in _TEXT_COLUMNS}, keep_default_na=True)
+        return table.map(csv_unquote).rename(columns=csv_unquote)  # as write_table quoted it
 
     def write_summary(self, plan: Plan) -> None:
         """Write ``plan.summary()`` as ``<output_dir>/summary.json`` (the manifest copies status

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import itertools
@@ -53,8 +54,10 @@ import multiprocessing
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,6 +71,7 @@ import pandas as pd
 
 from pmo_opt import paths
 from pmo_opt.errors import InputError, PmoError, Problem
+from pmo_opt.text import terminal_safe
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}-.+\.ipynb$")
@@ -457,7 +461,10 @@ _PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
 
 def read_table(path: Path) -> pd.DataFrame:
     """A ``tables/*.csv`` file with the typing rule of the module docstring (ids stay text)."""
+    from pmo_opt.text import csv_unquote  # the writer (params.write_table) made formulas text
+
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = frame.map(csv_unquote).rename(columns=csv_unquote)
     out = {}
     for column in frame.columns:
         text = frame[column].astype(str)
@@ -708,6 +715,8 @@ def run_report(
             step = source.name
             target = partial / source.name
             failure = execute_notebook(source, target, parameters, partial, timeout_s)
+            if _STOPPED:  # the signal reached nbclient, which reported a dead kernel instead
+                raise Interrupted(f"stopped by {signal.Signals(_STOPPED[0]).name}")
             executed.append(target)
             html.append(export_html(target, target.with_suffix(".html"), exporter))
             if progress is not None:
@@ -722,7 +731,9 @@ def run_report(
     except Exception as exc:  # anything else that broke: still a FAILED folder and a message
         failure = NotebookFailure(step, None, None, type(exc).__name__, str(exc))
     except BaseException as exc:  # Ctrl-C: keep what ran, marked as failed, and stop
-        _finish(partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, ""))
+        _finish(
+            partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, str(exc))
+        )
         raise
     folder = _finish(partial, final, run, failure)
     ledger_error = None
@@ -867,6 +878,100 @@ def _command(portfolio: Path, scenario_file: Path | None) -> str:
     return shlex.join(words + (["--scenario", _shown(scenario_file)] if scenario_file else []))
 
 
+# stopping: SIGTERM ends a run like Ctrl-C (a -FAILED folder), and no child process outlives it
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) during a report run; the run's folder ends in ``-FAILED``."""
+
+
+_STOPPED: list[int] = []  # the signal that stopped this process's run, once one has
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    _STOPPED.append(signum)
+    # the process is stopping: nbclient would log the kernel's end ("Kernel died", "Task
+    # exception was never retrieved") around the one line that says why
+    logging.disable(logging.CRITICAL)
+    raise Interrupted(f"stopped by {signal.Signals(signum).name}")
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc; elsewhere psutil when installed, else none)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        try:
+            import psutil
+        except ImportError:
+            return []
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _end_children(grace_s: float = 5.0) -> None:
+    """Terminate this process's descendants (kernels, workers), then kill what is left."""
+    import time
+    from multiprocessing import resource_tracker
+
+    # multiprocessing's resource tracker ends by itself with this process, and cleans up after it
+    tracker = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
+    pids = [p for p in _descendants(os.getpid()) if p != tracker]
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while pids and time.monotonic() < deadline:
+        pids = [p for p in pids if _alive(p)]
+        time.sleep(0.1)
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)  # reap our own children
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _stoppable():
+    """SIGTERM raises :class:`Interrupted` here (as Ctrl-C raises KeyboardInterrupt), so the run
+    in progress is renamed ``-FAILED`` with its manifest; on either, every child process is
+    ended before the exception goes on."""
+    main = threading.current_thread() is threading.main_thread()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = [signal.signal(s, _raise_interrupted) for s in signals] if main else []
+    try:
+        yield
+    except KeyboardInterrupt:
+        _end_children()
+        raise
+    finally:
+        for s, handler in zip(signals, previous, strict=False):
+            signal.signal(s, handler)
+
+
 _PROGRESS = None  # a worker process's queue to the parent's progress bar
 
 
@@ -878,7 +983,8 @@ def _init_worker(queue) -> None:
 def _worker(kwargs: dict[str, Any]) -> ReportResult:
     """One scenario in a worker process; each finished notebook is reported to the parent."""
     queue = _PROGRESS
-    return run_report(**kwargs, progress=(lambda name: queue.put(1)) if queue else None)
+    with _stoppable():
+        return run_report(**kwargs, progress=(lambda name: queue.put(1)) if queue else None)
 
 
 def run_reports(
@@ -924,7 +1030,10 @@ def run_reports(
         for s in scenarios
     ]
     total = len(jobs) * len(sources)
-    with tqdm(total=total, unit="notebook", desc="report", file=sys.stderr, disable=None) as bar:
+    with (
+        _stoppable(),
+        tqdm(total=total, unit="notebook", desc="report", file=sys.stderr, disable=None) as bar,
+    ):
         if len(jobs) == 1:
             results = [run_report(**jobs[0], progress=lambda name: bar.update(1))]
         else:
@@ -935,7 +1044,9 @@ def run_reports(
         elif result.run_id is not None:
             print(f"ledger: run {result.run_id} recorded ({result.scenario})")
     for result in results:
-        print(result.message(), file=sys.stdout if result.ok else sys.stderr)
+        # scenario names and failure text come from the data: shown, never obeyed by the terminal
+        text = terminal_safe(result.message())
+        print(text, file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok and r.ledger_error is None for r in results) else 1
 
 
@@ -957,9 +1068,23 @@ def _run_parallel(jobs: list[dict[str, Any]], bar) -> list[ReportResult]:
     ) as pool:
         futures = [pool.submit(_worker, job) for job in jobs]
         pending = set(futures)
-        while pending:
-            _, pending = concurrent.futures.wait(pending, timeout=0.2)
-            drain()
+        try:
+            while pending:
+                _, pending = concurrent.futures.wait(pending, timeout=0.2)
+                drain()
+        except KeyboardInterrupt:
+            # each worker turns SIGTERM into a -FAILED folder and ends its kernel; then the
+            # workers (which would wait for more work) are ended
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            for process in processes:
+                with contextlib.suppress(OSError):
+                    process.terminate()
+            concurrent.futures.wait(futures, timeout=30)
+            for process in processes:
+                with contextlib.suppress(OSError):
+                    process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         results = [f.result() for f in futures]
     drain()
     return results
