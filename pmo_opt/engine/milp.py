@@ -16,8 +16,10 @@ from pmo_opt.engine.compact import left_shift
 from pmo_opt.engine.model import PortfolioModel, build_model
 from pmo_opt.engine.objective import objective_of, project_values, relative_gap
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import solve_problem
-from pmo_opt.engine.start import list_schedule
+from pmo_opt.engine.start import first_plan
+from pmo_opt.inputs.baseline import Baseline, baseline_of
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
@@ -61,10 +63,12 @@ def optimise_milp(
     horizon = resolve_horizon(portfolio, scenario)
     values = project_values(portfolio, scenario)
     latest_finish = None
+    start_name = "given"
     if warm_start is None:
         # rank-and-fill's plan is the solver's first incumbent, so a time-limited plan is never
-        # worse than the priority-list rule; under makespan its makespan also bounds every finish
-        warm_start = list_schedule(portfolio, scenario)
+        # worse than the priority-list rule; under makespan its makespan also bounds every finish.
+        # When re-planning, the baseline itself starts the search when it is still feasible.
+        warm_start, start_name = first_plan(portfolio, scenario)
         if warm_start is not None and scenario.objective == "makespan":
             latest_finish = int(round(warm_start.objective))
     t0 = time.perf_counter()
@@ -98,11 +102,16 @@ def optimise_milp(
         improve=improve,
         offer=offer,
     )
+    if model.objective_offset and result.bound is not None:
+        # the penalty no decision avoids is not in the solver's objective: add it to the bound
+        result = replace(result, bound=result.bound + model.objective_offset)
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
+    baseline = baseline_of(portfolio, scenario)
     if starts:
-        starts = left_shift(portfolio, horizon, model.windows, starts, hires, scenario)
+        windows = _hold_baseline(model.windows, baseline, starts, horizon)
+        starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     if hires is not None and len(hires):
         hires = needed_hires(portfolio, scenario, horizon, starts)
     plan = make_plan(
@@ -123,6 +132,8 @@ def optimise_milp(
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
     plan = replace(plan, objective=objective)
+    if model.objective_offset and objective is not None and result.bound is not None:
+        plan = replace(plan, gap=relative_gap(objective, result.bound))
     if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
         # the solver stopped early: never hand back less than the plan it started from
         start_obj = objective_of(warm_start, portfolio, scenario)
@@ -142,9 +153,25 @@ def optimise_milp(
                 build_seconds=build_seconds,
                 solve_seconds=result.seconds,
                 message=f"{result.message}; the solver's best was not better than the "
-                "rank-and-fill plan it started from, so that plan is returned",
+                f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
             )
-    return plan
+    return with_replan(plan, portfolio, scenario)
+
+
+def _hold_baseline(
+    windows: pd.DataFrame, baseline: Baseline | None, starts: dict[str, str], horizon: list[str]
+) -> pd.DataFrame:
+    """Windows for the left-shift: with a baseline, a project the baseline selected stays where
+    the solver put it (moving it would change the move penalty); new work may still move left."""
+    if baseline is None:
+        return windows
+    index = {mo: i for i, mo in enumerate(horizon)}
+    held = [p for p in starts if baseline.selected(p)]
+    if not held:
+        return windows
+    windows = windows.copy()
+    windows.loc[held, "lo"] = [index[starts[p]] for p in held]
+    return windows
 
 
 def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):

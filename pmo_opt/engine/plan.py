@@ -93,7 +93,9 @@ class Plan:
         }
         # how the plan was found, when an engine says more: the neighbourhood search's slices
         # and bound, or both engines' outcomes under solver=auto
-        facts.update({k: self.details[k] for k in ("search", "engines") if k in self.details})
+        facts.update(
+            {k: self.details[k] for k in ("search", "engines", "replan") if k in self.details}
+        )
         return facts
 
     def plan_table(self) -> pd.DataFrame:
