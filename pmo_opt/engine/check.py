@@ -38,6 +38,7 @@ RULES = (
     "risk",  # rule 10
     "makespan",  # objective makespan: everything not forced out is selected
     "freeze",  # rule 13: a frozen project keeps its baseline decision
+    "max_changes",  # rule 14: at most max_changes selection changes against the baseline
 )
 
 
@@ -166,6 +167,16 @@ def check_plan(
     _check_risk(scenario, info, starts, tol, out)
     if scenario.baseline is not None:
         _check_freeze(scenario, info, starts, first, out)
+        found = replan_penalties(portfolio, scenario, plan)["changes"]
+        if scenario.max_changes is not None and found > scenario.max_changes:
+            out.append(
+                Violation(
+                    "max_changes",
+                    f"the plan changes the selection of {found} projects against the baseline; "
+                    f"at most {scenario.max_changes} may change",
+                    amount=found - scenario.max_changes,
+                )
+            )
     if scenario.objective == "makespan":
         forced_out = set(scenario.force_out)
         for p in info:

@@ -12,14 +12,14 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from pmo_opt.engine.compact import left_shift
+from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.model import PortfolioModel, build_model
 from pmo_opt.engine.objective import objective_of, project_values, relative_gap
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
 from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import solve_problem
 from pmo_opt.engine.start import first_plan
-from pmo_opt.inputs.baseline import Baseline, baseline_of
+from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
@@ -110,7 +110,7 @@ def optimise_milp(
     )
     baseline = baseline_of(portfolio, scenario)
     if starts:
-        windows = _hold_baseline(model.windows, baseline, starts, horizon)
+        windows = hold_baseline(model.windows, baseline, starts, horizon)
         starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     if hires is not None and len(hires):
         hires = needed_hires(portfolio, scenario, horizon, starts)
@@ -156,15 +156,6 @@ def optimise_milp(
                 f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
             )
     return with_replan(plan, portfolio, scenario)
-
-
-def _hold_baseline(
-    windows: pd.DataFrame, baseline: Baseline | None, starts: dict[str, str], horizon: list[str]
-) -> pd.DataFrame:
-    """Windows for the left-shift: with a baseline, a project the baseline selected stays where
-    the solver put it (moving it would change the move penalty); new work may still move left."""
-    if baseline is None:
-        return windows
     index = {mo: i for i, mo in enumerate(horizon)}
     held = [p for p in starts if baseline.selected(p)]
     if not held:

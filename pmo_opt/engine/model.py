@@ -355,16 +355,35 @@ def add_change_penalty(m: PortfolioModel, baseline: Baseline, penalty: float) ->
     selection (y_p constant 1 for mandatory work, 0 for work with no start option)."""
     if not penalty:
         return
+    terms, constant = change_terms(m, baseline)
+    m.objective_offset -= penalty * constant
+    if terms:
+        m.problem.objective += pulp.LpAffineExpression([(v, -penalty * c) for v, c in terms])
+
+
+def change_terms(
+    m: PortfolioModel, baseline: Baseline
+) -> tuple[list[tuple[pulp.LpVariable, float]], float]:
+    """changes = sum_{p in B} (1 - y_p) + sum_{p not in B} y_p as (y_p, +-1) terms and a constant
+    (mandatory work counts as y_p = 1, work with no start option as y_p = 0)."""
     terms: list[tuple[pulp.LpVariable, float]] = []
+    constant = 0.0
     for p in m.windows.index:
         was = baseline.selected(p)
         if p in m.y:
-            terms.append((m.y[p], penalty if was else -penalty))
-            m.objective_offset -= penalty if was else 0.0
+            terms.append((m.y[p], -1.0 if was else 1.0))
+            constant += 1.0 if was else 0.0
         elif was != bool(m._by_project.get(p)):
-            m.objective_offset -= penalty
-    if terms:
-        m.problem.objective += pulp.LpAffineExpression(terms)
+            constant += 1.0
+    return terms, constant
+
+
+def add_change_limit(m: PortfolioModel, baseline: Baseline, limit: int | None) -> None:
+    """sum_{p in B} (1 - y_p) + sum_{p not in B} y_p <= max_changes."""
+    if limit is None:
+        return
+    terms, constant = change_terms(m, baseline)
+    m.problem += (pulp.LpAffineExpression(terms) <= float(limit) - constant, "max_changes")
 
 
 def add_move_penalty(m: PortfolioModel, baseline: Baseline, penalty: float) -> None:
@@ -424,4 +443,6 @@ def build_model(
     if baseline is not None:
         add_change_penalty(m, baseline, scenario.change_penalty)
         add_move_penalty(m, baseline, scenario.move_penalty)
+    if scenario.baseline is not None:
+        add_change_limit(m, baseline_of(portfolio, scenario), scenario.max_changes)
     return m

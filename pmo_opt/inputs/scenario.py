@@ -50,6 +50,8 @@ class Scenario:
     move_penalty : value units per month a baseline project's start moves (>= 0).
     freeze : project ids whose baseline decision must not change, or ``("started",)`` for every
         baseline project started before ``as_of``.
+    max_changes : at most this many projects whose selection differs from the baseline
+        (``None`` = no limit); the stability frontier sweeps it.
     """
 
     name: str = "baseline"
@@ -77,6 +79,7 @@ class Scenario:
     change_penalty: float = 0.0
     move_penalty: float = 0.0
     freeze: tuple[str, ...] = ()
+    max_changes: int | None = None
 
     def __post_init__(self) -> None:
         # frozen: normalise containers in place so equal settings compare and hash equal
@@ -153,6 +156,8 @@ def _replan_problems(s: Scenario) -> list[tuple[str, str]]:
     for key in ("change_penalty", "move_penalty"):
         if not getattr(s, key) >= 0:
             out.append((key, f"must be 0 or more value units, got {getattr(s, key)!r}"))
+    if s.max_changes is not None and s.max_changes < 0:
+        out.append(("max_changes", f"must be 0 or more (or empty), got {s.max_changes!r}"))
     if "started" in s.freeze and len(s.freeze) > 1:
         out.append(("freeze", "write either the word started or a list of project ids, not both"))
     if s.baseline is None and s.freeze:
@@ -201,7 +206,7 @@ def _coerce(key: str, value: Any, where: str) -> Any:
             if text in ("false", "no", "0", "off"):
                 return False
             raise ValueError("expected true or false")
-        if key in ("horizon_months", "threads", "seed"):
+        if key in ("horizon_months", "threads", "seed", "max_changes"):
             if isinstance(value, bool) or float(value) != int(float(value)):
                 raise ValueError("expected a whole number")
             return int(float(value))
