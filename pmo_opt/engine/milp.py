@@ -102,9 +102,6 @@ def optimise_milp(
         improve=improve,
         offer=offer,
     )
-    if model.objective_offset and result.bound is not None:
-        # the penalty no decision avoids is not in the solver's objective: add it to the bound
-        result = replace(result, bound=result.bound + model.objective_offset)
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
@@ -132,8 +129,6 @@ def optimise_milp(
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
     plan = replace(plan, objective=objective)
-    if model.objective_offset and objective is not None and result.bound is not None:
-        plan = replace(plan, gap=relative_gap(objective, result.bound))
     if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
         # the solver stopped early: never hand back less than the plan it started from
         start_obj = objective_of(warm_start, portfolio, scenario)
@@ -230,6 +225,8 @@ def start_vector(
             if h is None:
                 return None
             values[h.index] = float(fte)
+    if model.constant is not None:
+        values[model.constant.index] = 1.0
     if model.makespan is not None:
         d = model.windows["duration"]
         values[model.makespan.index] = float(
@@ -252,6 +249,8 @@ def set_start(model: PortfolioModel, plan: Plan) -> None:
     }
     for key, h in model.hire.items():
         h.setInitialValue(hired.get(key, 0.0))
+    if model.constant is not None:
+        model.constant.setInitialValue(1.0)
     if model.makespan is not None:
         durations = model.windows["duration"]
         finishes = [t + int(durations[p]) for p, t in chosen if t is not None]

@@ -40,9 +40,11 @@ class PortfolioModel:
     values: pd.Series | None = None
     empty_mandatory: list[str] = field(default_factory=list)
     y: dict[str, pulp.LpVariable] = field(default_factory=dict)
-    #: constant part of the objective, kept out of the solver's objective (pulp does not pass a
-    #: constant to HiGHS): the re-planning penalty that no decision can avoid
+    #: constant part of the objective (the re-planning penalty no decision can avoid), carried by
+    #: ``constant``, a column fixed at 1: pulp passes no objective constant to HiGHS, and the
+    #: solver's bound and gap must be those of the plan's objective
     objective_offset: float = 0.0
+    constant: pulp.LpVariable | None = None
 
     def selected_expr(self, p: str) -> pulp.LpAffineExpression:
         """ "p is selected": ``y_p`` for an optional project, 1 for mandatory work, 0 when p has
@@ -445,4 +447,7 @@ def build_model(
         add_move_penalty(m, baseline, scenario.move_penalty)
     if scenario.baseline is not None:
         add_change_limit(m, baseline_of(portfolio, scenario), scenario.max_changes)
+    if m.objective_offset:
+        m.constant = problem.add_variable("replan_constant", lowBound=1, upBound=1)
+        m.problem.objective += pulp.LpAffineExpression([(m.constant, m.objective_offset)])
     return m

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
+
 from pmo_opt.engine.plan import Plan, make_plan
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import Baseline, baseline_of
@@ -82,7 +84,9 @@ def with_replan(plan: Plan, portfolio: Portfolio, scenario: Scenario) -> Plan:
     return replace(plan, details={**plan.details, "replan": replan_facts(plan, baseline, scenario)})
 
 
-def baseline_plan(portfolio: Portfolio, scenario: Scenario, horizon: list[str]) -> Plan | None:
+def baseline_plan(
+    portfolio: Portfolio, scenario: Scenario, horizon: list[str], values: pd.Series | None = None
+) -> Plan | None:
     """The baseline itself as a plan of the re-planned portfolio (work in flight at the horizon
     start), or ``None`` without a baseline. Whether it is still feasible is the checker's to say."""
     baseline = baseline_of(portfolio, scenario)
@@ -93,4 +97,4 @@ def baseline_plan(portfolio: Portfolio, scenario: Scenario, horizon: list[str]) 
         for p in baseline.table.index
         if baseline.selected(p) and p in portfolio.projects.index
     }
-    return make_plan(portfolio, scenario, horizon, starts, status="feasible")
+    return make_plan(portfolio, scenario, horizon, starts, values=values, status="feasible")

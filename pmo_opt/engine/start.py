@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pmo_opt.engine.check import check_plan
-from pmo_opt.engine.objective import objective_of
+from pmo_opt.engine.objective import objective_of, project_values
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.rank_fill import rank_and_fill
 from pmo_opt.engine.replan import baseline_plan
@@ -30,7 +30,8 @@ def first_plan(portfolio: Portfolio, scenario: Scenario) -> tuple[Plan | None, s
     name = "rank_and_fill" if plan is not None else None
     if scenario.baseline is None or scenario.objective == "makespan":
         return plan, name
-    base = baseline_plan(portfolio, scenario, resolve_horizon(portfolio, scenario))
+    horizon = resolve_horizon(portfolio, scenario)
+    base = baseline_plan(portfolio, scenario, horizon, project_values(portfolio, scenario))
     if base is None or check_plan(portfolio, scenario, base):
         return plan, name
     base = replace(base, objective=objective_of(base, portfolio, scenario))
