@@ -17,6 +17,10 @@ EPILOG = """examples:
   pmo-opt plan data/sample.xlsx --set budget_scale=0.8 --set time_limit_s=10 --out out/
   pmo-opt rank data/sample --out out/
   pmo-opt frontier data/sample --out out/
+  pmo-opt plan data/sample-2027-04 --set baseline=out/plan.csv --set as_of=2027-04 \
+      --set change_penalty=20 --set move_penalty=2 --out out-q2/
+  pmo-opt frontier data/sample-2027-04 --stability --set baseline=out/plan.csv \
+      --set as_of=2027-04 --out out-q2/
   pmo-opt explain data/sample --out out/
   pmo-opt compare data/sample --out out/
   pmo-opt montecarlo data/sample --set seed=1 --out out/
@@ -31,6 +35,35 @@ def _scenario(args: argparse.Namespace):
     return load_scenario(getattr(args, "scenario", None), **parse_sets(getattr(args, "set", [])))
 
 
+def _inputs(args: argparse.Namespace):
+    """The portfolio and scenario of a command, rolled forward to ``as_of`` when re-planning
+    against a baseline (:func:`pmo_opt.inputs.baseline.replan_inputs`)."""
+    from pmo_opt.inputs.baseline import replan_inputs
+    from pmo_opt.inputs.load import load_portfolio
+
+    return replan_inputs(load_portfolio(args.portfolio), _scenario(args))
+
+
+def _replan_lines(plan) -> list[str]:
+    """What a re-plan changes against its baseline, in lines for the terminal."""
+    facts = plan.details.get("replan")
+    if not facts:
+        return []
+    lines = [
+        f"against the baseline ({facts['as_of']} on): {facts['changes']} selection changes, "
+        f"{facts['months_moved']} months moved; value {facts['value']:,.2f} minus penalties "
+        f"{facts['penalty']:,.2f} (changes {facts['change_penalty']:,.2f}, moves "
+        f"{facts['move_penalty']:,.2f})"
+    ]
+    for label, key in (("entering", "entering"), ("leaving", "leaving"), ("gone", "gone")):
+        if facts[key]:
+            lines.append(f"  {label}: {', '.join(facts[key])}")
+    if facts["moving"]:
+        moved = ", ".join(f"{p} ({n} mo)" for p, n in facts["moving"].items())
+        lines.append(f"  moving: {moved}")
+    return lines
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.inputs.validate import summary_text
@@ -42,11 +75,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from pmo_opt.engine.optimise import optimise
-    from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.present.plan_text import plan_report_text
 
-    portfolio = load_portfolio(args.portfolio)
-    scenario = _scenario(args)
+    portfolio, scenario = _inputs(args)
     plan = optimise(portfolio, scenario)
     diagnosis = None
     if plan.status == "infeasible":
@@ -61,6 +92,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if diagnosis is not None:
             diagnosis.relaxations.to_csv(Path(args.out) / "diagnosis.csv", index=False)
     print(plan_report_text(portfolio, plan))
+    for line in _replan_lines(plan):
+        print(line)
     if args.out:
         written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
         print(f"written: {Path(args.out) / 'plan.csv'}, {written}")
@@ -97,10 +130,27 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stability(args: argparse.Namespace) -> int:
+    from pmo_opt.analysis.replan import stability_frontier
+
+    portfolio, scenario = _inputs(args)
+    table = stability_frontier(
+        portfolio, scenario, progress=True, workers=args.workers, scheduler=args.scheduler
+    )
+    print(table.to_string(index=False))
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        table.to_csv(Path(args.out) / "stability.csv", index=False)
+        print(f"written: {Path(args.out) / 'stability.csv'}")
+    return EXIT_OK
+
+
 def cmd_frontier(args: argparse.Namespace) -> int:
     from pmo_opt.analysis.frontier import efficient_frontier
     from pmo_opt.inputs.load import load_portfolio
 
+    if args.stability:
+        return cmd_stability(args)
     portfolio = load_portfolio(args.portfolio)
     table = efficient_frontier(
         portfolio,
@@ -147,10 +197,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from pmo_opt.analysis.explain import binding_constraints, why_not
     from pmo_opt.analysis.hiring import hiring_advice
     from pmo_opt.engine.optimise import optimise
-    from pmo_opt.inputs.load import load_portfolio
 
-    portfolio = load_portfolio(args.portfolio)
-    scenario = _scenario(args)
+    portfolio, scenario = _inputs(args)
     plan = optimise(portfolio, scenario)
     print(f"scenario {scenario.name}: {plan.status} - {plan.message}")
     if plan.status == "infeasible":
@@ -293,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="folder for the output files")
         if name == "frontier":
             p.add_argument("--points", type=int, default=11, help="budget levels (default 11)")
+            p.add_argument(
+                "--stability",
+                action="store_true",
+                help="value against the number of changes from the scenario's baseline plan "
+                "(needs --set baseline=PLAN.csv); write stability.csv",
+            )
             p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
             _add_scheduler(p)
     p = add(
