@@ -9,6 +9,7 @@ baseline ``plan.csv`` at the same path.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ import pandas as pd
 from pmo_opt.analysis.sweep import for_sweep, map_ordered, solve_task
 from pmo_opt.engine.check import check_plan
 from pmo_opt.engine.objective import objective_of, project_values
+from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.replan import baseline_plan, replan_facts
 from pmo_opt.errors import InputError, Problem
@@ -157,6 +159,33 @@ def fresh_scenario(scenario: Scenario) -> Scenario:
 
 def resolve_horizon_start(scenario: Scenario) -> str | None:
     return scenario.horizon_start or scenario.as_of
+
+
+def approve_first(
+    portfolio: Portfolio, scenario: Scenario, folder: str | Path
+) -> tuple[Plan, Path]:
+    """The plan of an earlier cycle, as the board approved it: ``portfolio`` (that cycle's data)
+    optimised under ``scenario`` without any re-planning settings, written as
+    ``folder/plan.csv`` (the file a re-plan's ``baseline`` names).
+
+    Returns
+    -------
+    (Plan, Path)
+        The plan and the path of its ``plan.csv``.
+    """
+    plain = scenario.replace(
+        baseline=None,
+        as_of=None,
+        change_penalty=0.0,
+        move_penalty=0.0,
+        freeze=(),
+        max_changes=None,
+        horizon_start=None,
+        horizon_months=None,
+    )
+    plan = optimise(portfolio, plain)
+    plan.write(folder)
+    return plan, Path(folder) / "plan.csv"
 
 
 def _row(name: str, plan: Plan, portfolio: Portfolio, scenario: Scenario) -> dict:
