@@ -8,7 +8,9 @@ baseline ``plan.csv`` at the same path.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +23,9 @@ from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.replan import baseline_plan, replan_facts
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.baseline import baseline_of, replan_inputs
+from pmo_opt.inputs.baseline import baseline_of, next_cycle, read_baseline, replan_inputs
 from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.load import load_portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 STABILITY_COLUMNS = [
@@ -238,3 +241,67 @@ def replan_comparison(
         _row("fresh", fresh, portfolio, scenario),
     ]
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReplanCycle:
+    """One planning cycle: the approved plan, the re-plan against it and a fresh optimisation.
+
+    Attributes
+    ----------
+    portfolio, scenario : the re-planned inputs (rolled forward to ``as_of``; the scenario's
+        ``baseline`` is the approved ``plan.csv``).
+    approved : the approved plan when this run made it (``None`` when ``baseline`` was given).
+    approved_table : the approved ``plan.csv`` as read (:func:`read_baseline`).
+    plan : the re-plan; ``details["replan"]`` says what changes.
+    fresh : the same portfolio optimised with no baseline.
+    comparison : :func:`replan_comparison` of keep, re-plan and fresh.
+    """
+
+    portfolio: Portfolio
+    scenario: Scenario
+    approved: Plan | None
+    approved_table: pd.DataFrame
+    plan: Plan
+    fresh: Plan
+    comparison: pd.DataFrame
+
+    @property
+    def facts(self) -> dict:
+        return self.plan.details.get("replan", {})
+
+
+def replan_cycle(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    portfolio_path: str | Path | None = None,
+    folder: str | Path | None = None,
+) -> ReplanCycle:
+    """One planning cycle from a notebook's inputs.
+
+    With ``scenario.baseline``: re-plan ``portfolio`` against it. Without one, the optimal plan
+    of ``portfolio`` is approved now (written as ``folder/approved/plan.csv``, a temporary folder
+    when ``folder`` is ``None``) and the re-plan runs on the portfolio's next cycle when one is
+    stored beside it (:func:`~pmo_opt.inputs.baseline.next_cycle`: ``data/sample-2027-04`` for
+    ``data/sample``, ``as_of`` its month unless the scenario sets one), else on ``portfolio``
+    itself (unchanged data: the re-plan returns the approved plan).
+    """
+    approved = None
+    if scenario.baseline is None:
+        later = next_cycle(portfolio_path) if portfolio_path is not None else None
+        where = (
+            Path(folder) / "approved"
+            if folder is not None
+            else Path(tempfile.mkdtemp(prefix="pmo-opt-approved-"))
+        )
+        approved, path = approve_first(portfolio, scenario, where)
+        scenario = scenario.replace(baseline=str(path))
+        if later is not None:
+            portfolio = load_portfolio(later[0])
+            scenario = scenario.replace(as_of=scenario.as_of or later[1])
+    portfolio, scenario = replan_inputs(portfolio, scenario)
+    plan = optimise(portfolio, scenario)
+    fresh = optimise(portfolio, fresh_scenario(scenario))
+    table = read_baseline(scenario.baseline)
+    comparison = replan_comparison(portfolio, scenario, plan, fresh)
+    return ReplanCycle(portfolio, scenario, approved, table, plan, fresh, comparison)

@@ -173,6 +173,23 @@ class Baseline:
         return list(self.table.index[self.table["frozen"]])
 
 
+def next_cycle(path: str | Path) -> tuple[Path, str] | None:
+    """The same portfolio at a later planning cycle, stored beside it as ``<name>-YYYY-MM``
+    (``data/sample`` -> ``data/sample-2027-04``), and that month; the latest when there are
+    several, ``None`` when there is none."""
+    p = Path(path)
+    stem = p.stem if p.suffix else p.name
+    found = []
+    for other in p.parent.glob(f"{stem}-*"):
+        month = other.name[len(stem) + 1 :]
+        if (other / "projects.csv").is_file() and months.is_month(month) and len(month) == 7:
+            found.append((months.to_ordinal(month), other, month))
+    if not found:
+        return None
+    _, folder, month = max(found)
+    return folder, month
+
+
 def as_of_month(portfolio: Portfolio, scenario: Scenario) -> str:
     """The re-plan's first month: ``as_of``, else ``horizon_start``, else the data's first month."""
     if scenario.as_of is not None:

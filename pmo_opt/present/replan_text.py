@@ -103,36 +103,37 @@ def changes_table(portfolio: Portfolio, plan: Plan, approved: pd.DataFrame) -> p
     -------
     DataFrame
         :data:`CHANGE_COLUMNS`: project (id and name), change (``enters``, ``leaves``,
-        ``starts 3 months later``, ``cancelled``), value (priority points) and why; plain
+        ``starts 3 months later``, ``cancelled``), value (priority points, as text) and why; plain
         text (a table escapes its own cells; :func:`since_approved_section` escapes for Markdown).
     """
     facts = plan.details.get("replan", {})
     value = plan.projects["value"]
     rows = []
     for p in facts.get("gone", []):
-        rows.append((str(p), "cancelled or complete", math.nan, "not in the new data"))
+        rows.append((str(p), "cancelled or complete", "-", "not in the new data"))
     for p in facts.get("leaving", []):
         start = approved.at[p, "start"] if p in approved.index else None
         full = _full_roles(portfolio, plan, p, start)
         why = (
-            f"no {_join([_role(r) for r in full])} capacity left for it from {_month(start)}"
+            f"no {_join([_role(r) for r in full])} capacity left for it at its approved start, "
+            f"{_month(start)}"
             if full
             else "the money and people go further on the projects that replace it"
         )
-        rows.append((_name(portfolio, p), "leaves", float(value.get(p, math.nan)), why))
+        rows.append((_name(portfolio, p), "leaves", _points(value.get(p)), why))
     for p in facts.get("entering", []):
         new = p not in approved.index
         why = "a new proposal worth more than it costs" if new else "now fits"
         if not new and p in portfolio.projects.index:
             why = "now fits: the room another project leaves makes it possible"
-        rows.append((_name(portfolio, p), "enters", float(value.get(p, math.nan)), why))
+        rows.append((_name(portfolio, p), "enters", _points(value.get(p)), why))
     for p, n in facts.get("moving", {}).items():
         now = plan.projects.at[p, "start"]
         was = approved.at[p, "start"] if p in approved.index else None
         later = was is not None and now > was
         change = f"starts {_plural(n, 'month')} {'later' if later else 'earlier'}"
         why = f"from {_month(was)} to {_month(now)}, to make room for the changes above"
-        rows.append((_name(portfolio, p), change, float(value.get(p, math.nan)), why))
+        rows.append((_name(portfolio, p), change, _points(value.get(p)), why))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
@@ -178,8 +179,8 @@ def replan_headline(comparison: pd.DataFrame, plan: Plan) -> Markdown:
         f"{_plural(int(facts.get('months_moved', 0)), 'month')} in all.**",
         "",
     ]
-    broken = keep["breaks_rules"]
-    if isinstance(broken, int | float) and broken > 0:
+    broken = float(keep["breaks_rules"])
+    if math.isfinite(broken) and broken > 0:
         lines.append(
             f"The approved plan cannot simply continue: on the new data it breaks "
             f"{_plural(int(broken), 'rule')} (budget, capacity or deadlines), so some change "
@@ -263,3 +264,45 @@ def since_approved_section(
     if facts.get("in_flight"):
         lines += ["", f"{_plural(len(facts['in_flight']), 'project')} in flight keep their start."]
     return Markdown("\n".join(lines) + "\n")
+
+
+def keep_note(comparison: pd.DataFrame) -> str:
+    """``(now breaks 16 rules)`` when the approved plan no longer fits the new data, else ``""``."""
+    broken = float(comparison.set_index("plan").at["keep", "breaks_rules"])
+    if math.isfinite(broken) and broken > 0:
+        return f"(now breaks {_plural(int(broken), 'rule')})"
+    return ""
+
+
+def stability_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The stability frontier for the board: one row per change count reached, text where no
+    plan exists (never an empty cell)."""
+    rows = []
+    seen: set[int] = set()
+    for r in table.itertuples(index=False):
+        if pd.isna(r.value):
+            rows.append((int(r.max_changes), "no plan", "-", "-", "-", "-"))
+            continue
+        if int(r.changes) in seen:
+            continue  # a looser limit that the plan does not use
+        seen.add(int(r.changes))
+        extra = "" if pd.isna(r.marginal_value) else _points(r.marginal_value)
+        rows.append(
+            (
+                int(r.changes),
+                _points(r.value),
+                str(int(r.months_moved)),
+                r.entering or "none",
+                r.leaving or "none",
+                extra or "-",
+            )
+        )
+    columns = [
+        "changes",
+        "value (points)",
+        "months moved",
+        "entering",
+        "leaving",
+        "value per extra change",
+    ]
+    return pd.DataFrame(rows, columns=columns).set_index("changes")
