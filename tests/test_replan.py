@@ -22,7 +22,7 @@ from pmo_opt.engine.plan import make_plan
 from pmo_opt.errors import InputError
 from pmo_opt.inputs.baseline import baseline_of, replan_inputs, resolve_baseline
 from pmo_opt.inputs.months import month_range
-from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.inputs.scenario import Scenario, load_scenario
 
 H = ["2027-01", "2027-02", "2027-03", "2027-04"]
 
@@ -388,3 +388,99 @@ def test_cpsat_agrees_with_the_milp(case):
         if milp.has_solution:
             assert cp.objective == pytest.approx(milp.objective, abs=1e-6)
             assert check_plan(pf, s, cp) == []
+
+
+# --------------------------------------------------------------------------------------------
+# the stability frontier, the command line, the words, and the sample's second quarter
+
+
+def test_stability_frontier_on_a_small_portfolio(tmp_path):
+    from pmo_opt.analysis.replan import stability_frontier
+
+    pf = small(tmp_path)
+    path = write_baseline(tmp_path / "b", {"C": "2027-01", "D": "2027-01"}, {"C": 2, "D": 1})
+    table = stability_frontier(pf, scen(baseline=str(path)), workers=1)
+    assert list(table["max_changes"]) == [0, 1, 2]
+    assert list(table["changes"]) == [0, 1, 2]
+    assert list(table["value"]) == pytest.approx([7, 17, 25])
+    assert list(table["entering"]) == ["", "A", "A, B"]
+    assert list(table["leaving"]) == ["", "", "C, D"]
+    assert list(table["marginal_value"][1:]) == pytest.approx([10, 8])
+    with pytest.raises(InputError, match="needs a baseline"):
+        stability_frontier(pf, scen())
+
+
+def test_cli_plan_and_stability_against_a_baseline(tmp_path, capsys):
+    import json
+
+    from pmo_opt.cli import main
+
+    small(tmp_path)
+    folder = tmp_path / "pf"
+    path = write_baseline(tmp_path / "b", {"C": "2027-01", "D": "2027-01"}, {"C": 2, "D": 1})
+    common = ["--set", "horizon_start=2027-01", "--set", "horizon_months=4"]
+    common += ["--set", "objective=benefit", "--set", f"baseline={path}"]
+    out = tmp_path / "out"
+    code = main(["plan", str(folder), *common, "--set", "change_penalty=9", "--out", str(out)])
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replan"]["entering"] == ["A"] and summary["replan"]["changes"] == 1
+    assert summary["objective"] == pytest.approx(8)
+    assert "1 selection changes" in capsys.readouterr().out
+    code = main(
+        ["frontier", str(folder), "--stability", *common, "--workers", "1", "--out", str(out)]
+    )
+    assert code == 0
+    table = pd.read_csv(out / "stability.csv")
+    assert list(table["changes"]) == [0, 1, 2]
+    assert main(["frontier", str(folder), "--stability", "--out", str(out)]) == 2
+    assert "needs a baseline" in capsys.readouterr().err
+    assert main(["plan", str(folder), "--set", "baseline=approved"]) == 2
+    assert "--set baseline=approved" in capsys.readouterr().err
+
+
+def test_since_approved_section_escapes_data_text(tmp_path):
+    from pmo_opt.present.replan_text import changes_table, since_approved_section
+
+    projects = [
+        {"project_id": "A", "name": "[x](javascript:alert(1)) *Big*", "duration": 1, "benefit": 9},
+        {"project_id": "B", "name": "Plain", "duration": 1, "benefit": 1},
+    ]
+    demand = [{"project_id": p, "role": "dev", "fte": 1} for p in ("A", "B")]
+    pf = make_portfolio(
+        tmp_path / "pf", projects=projects, demand=demand, capacity=[{"role": "dev", "fte": 1}]
+    )
+    path = write_baseline(tmp_path / "b", {"B": "2027-01"}, {"B": 1})
+    s = Scenario(horizon_start="2027-01", horizon_months=1, objective="benefit", baseline=str(path))
+    plan = optimise(pf, s)
+    from pmo_opt.inputs.baseline import read_baseline
+
+    approved = read_baseline(path)
+    text = since_approved_section(pf, plan, approved).data
+    assert text.startswith("## Since the approved plan")
+    assert "](javascript" not in text and "\\[x\\]" in text
+    table = changes_table(pf, plan, approved)
+    assert set(table["change"]) == {"enters", "leaves"}
+    assert not table.isna().any().any()
+    assert since_approved_section(pf, replace(plan, details={})).data == ""
+
+
+@pytest.mark.slow
+def test_the_sample_replan_changes_less_than_a_fresh_optimisation(tmp_path):
+    from pmo_opt.analysis.replan import replan_cycle
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.paths import SAMPLE_DIR
+
+    s = load_scenario(
+        "data/scenarios/baseline.yaml", change_penalty=20, move_penalty=2, time_limit_s=60
+    )
+    cycle = replan_cycle(load_portfolio(SAMPLE_DIR), s, SAMPLE_DIR, tmp_path)
+    assert cycle.scenario.as_of == "2027-04" and cycle.plan.horizon[0] == "2027-04"
+    rows = cycle.comparison.set_index("plan")
+    assert rows.at["replan", "changes"] < rows.at["fresh", "changes"]
+    assert rows.at["replan", "months_moved"] < rows.at["fresh", "months_moved"]
+    assert rows.at["replan", "breaks_rules"] == 0 and rows.at["keep", "breaks_rules"] > 0
+    facts = cycle.facts
+    assert facts["gone"] == ["P010"] and "P037" in facts["in_flight"]
+    assert cycle.portfolio.projects.at["P037", "duration"] == 7  # slipped: the data wins
+    assert check_plan(cycle.portfolio, cycle.scenario, cycle.plan) == []
