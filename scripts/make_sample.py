@@ -975,9 +975,9 @@ NEXT_DIR = paths.DATA_DIR / "sample-2027-04"
 #: in flight since before 2027: what the first quarter did to them
 NEXT_SLIPPED = ("P037", 2)  # two months late: more months left than planned
 NEXT_CANCELLED = "P010"  # stopped by the board in March
-#: a security specialist leaves at the end of May (a scarce role: demand 1.7x capacity)
+#: a security specialist leaves at the end of September (a scarce role: demand 1.7x capacity)
 NEXT_LEAVER = ("security_specialist", 1.0)
-NEXT_LEAVER_GONE = "2027-06"  # the first month without them
+NEXT_LEAVER_GONE = "2027-10"  # the first month without them
 #: 2027 money left for April-December, after a 6% cut announced in March
 NEXT_BUDGET_CUT = 0.94
 NEXT_PROPOSALS: list[tuple[str, str]] = [
@@ -1129,7 +1129,7 @@ The same organisation as `data/sample/`, three months later, for the second plan
 - {new} new proposals ({first_new}-{last_new}), earliest start {as_of}.
 - The 2027 budget is what is left for April-December after a {cut:.0%} cut ({y27:,} for 2027);
   the first-quarter tranche is spent.
-- A {leaver} leaves at the end of May: {fte:g} FTE fewer from {gone}.
+- A {leaver} leaves at the end of September: {fte:g} FTE fewer from {gone}.
 """
 
 
