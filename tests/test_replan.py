@@ -485,3 +485,40 @@ def test_the_sample_replan_changes_less_than_a_fresh_optimisation(tmp_path):
     assert facts["gone"] == ["P010"] and "P037" in facts["in_flight"]
     assert cycle.portfolio.projects.at["P037", "duration"] == 7  # slipped: the data wins
     assert check_plan(cycle.portfolio, cycle.scenario, cycle.plan) == []
+
+
+def test_freeze_started_keeps_work_in_flight_and_leaves_the_rest_free(tmp_path):
+    pf = small(tmp_path)
+    path = write_baseline(tmp_path / "b", {"A": "2027-01", "D": "2027-03"}, {"A": 2, "D": 1})
+    s = Scenario(
+        baseline=str(path),
+        as_of="2027-02",
+        horizon_months=3,
+        objective="benefit",
+        mip_gap=0.0,
+        freeze=("started",),
+    )
+    rolled, s2 = replan_inputs(pf, s)
+    base = baseline_of(rolled, s2)
+    assert base.frozen == ["A"]  # started before as_of; D had not
+    plan = optimise(rolled, s2)
+    assert plan.starts["A"] == "2027-02" and check_plan(rolled, s2, plan) == []
+
+
+def test_stability_chart_and_report_list(tmp_path):
+    from pmo_opt.present.charts import stability_frontier as chart
+    from pmo_opt.present.reports import _notebook_list
+
+    table = pd.DataFrame(
+        {
+            "max_changes": [0, 1, 2, 3],
+            "changes": [np.nan, 1, 2, 2],
+            "value": [np.nan, 10.0, 14.0, 14.0],
+        }
+    )
+    fig = chart(table, keep_value=12.0, chosen_changes=1, keep_note="(now breaks 2 rules)")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "projects entering or leaving the approved plan"
+    assert any("breaks 2 rules" in t.get_text() for t in ax.texts)
+    names = [p.name for p in _notebook_list(None)]
+    assert "07-replan-quarter.ipynb" not in names and "06-board-summary.ipynb" in names
