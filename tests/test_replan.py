@@ -522,3 +522,16 @@ def test_stability_chart_and_report_list(tmp_path):
     assert any("breaks 2 rules" in t.get_text() for t in ax.texts)
     names = [p.name for p in _notebook_list(None)]
     assert "07-replan-quarter.ipynb" not in names and "06-board-summary.ipynb" in names
+
+
+def test_a_frozen_project_that_no_longer_fits_makes_an_honest_infeasible_plan(tmp_path):
+    from pmo_opt.present.replan_text import replan_headline, since_approved_section
+
+    pf = small(tmp_path)
+    # C (two months) approved to start in the horizon's last month: it cannot finish inside it
+    path = write_baseline(tmp_path / "b", {"C": "2027-04"}, {"C": 2})
+    s = scen(baseline=str(path), freeze=("C",))
+    plan = optimise(pf, s)
+    assert plan.status == "infeasible" and "C" in plan.message
+    assert "No re-plan" in replan_headline(pd.DataFrame(), plan).data
+    assert since_approved_section(pf, plan).data == ""

@@ -268,7 +268,13 @@ class ReplanCycle:
 
     @property
     def facts(self) -> dict:
+        """``plan.details["replan"]``; empty when the re-plan has no solution."""
         return self.plan.details.get("replan", {})
+
+    @property
+    def changes(self) -> int | None:
+        """The re-plan's number of selection changes (``None`` without a plan)."""
+        return self.facts.get("changes")
 
 
 def replan_cycle(

@@ -130,8 +130,8 @@ def start_options(windows: pd.DataFrame) -> pd.DataFrame:
 
 def add_freeze(windows: pd.DataFrame, baseline: Baseline | None) -> None:
     """Frozen p: x[p, s_p] = 1 when the baseline selects p at s_p (lo = hi = s_p, mandatory),
-    else y_p = 0 (no start options); fixed before the critical-path pass, which may then find a
-    frozen project unschedulable (lo > hi: an infeasible plan saying which)."""
+    else y_p = 0 (no start options). Fixed before the critical-path pass; a baseline start
+    outside p's window leaves lo > hi: an infeasible plan that names p."""
     if baseline is None:
         return
     for p in baseline.frozen:
@@ -141,7 +141,8 @@ def add_freeze(windows: pd.DataFrame, baseline: Baseline | None) -> None:
         if t is None:
             windows.at[p, "hi"], windows.at[p, "mandatory"] = -1, False
         else:
-            windows.at[p, "lo"], windows.at[p, "hi"] = max(t, int(windows.at[p, "lo"])), t
+            lo, hi = int(windows.at[p, "lo"]), int(windows.at[p, "hi"])
+            windows.at[p, "lo"], windows.at[p, "hi"] = max(t, lo), min(t, hi)
             windows.at[p, "mandatory"] = True
 
 

@@ -169,6 +169,12 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
 def replan_headline(comparison: pd.DataFrame, plan: Plan) -> Markdown:
     """The re-plan in three sentences: what changes, what it buys, against which alternatives."""
     facts = plan.details.get("replan", {})
+    if not plan.has_solution or not facts:
+        return Markdown(
+            f"**No re-plan: {escape_markdown(plan.message or plan.status)}.** The approved plan "
+            "and the new data cannot be reconciled under these settings; the diagnosis of "
+            "`pmo-opt plan` says what to relax.\n"
+        )
     rows = comparison.set_index("plan")
     keep, fresh = rows.loc["keep"], rows.loc["fresh"]
     lines = [
@@ -190,6 +196,8 @@ def replan_headline(comparison: pd.DataFrame, plan: Plan) -> Markdown:
         lines.append(
             f"The approved plan could continue as it is, worth {_points(keep['value'])} points."
         )
+    if fresh["status"] not in ("optimal", "feasible"):
+        return Markdown("\n".join(lines) + "\n")
     lines.append(
         f"The re-plan is worth {_points(facts.get('value'))} points against "
         f"{_points(fresh['value'])} for a plan optimised from scratch, which would change "
