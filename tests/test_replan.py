@@ -116,7 +116,7 @@ def test_unchanged_data_and_positive_penalties_return_the_baseline_exactly(tmp_p
     pf = small(tmp_path)
     # a deliberately poor but feasible plan: C and D, late
     path = write_baseline(tmp_path / "b", {"C": "2027-03", "D": "2027-02"}, {"C": 2, "D": 1})
-    for solver in ("highs", "cpsat"):
+    for solver in ("highs", "cpsat", "auto"):
         s = scen(baseline=str(path), change_penalty=100, move_penalty=100, solver=solver)
         plan = optimise(pf, s)
         assert plan.status == "optimal"
@@ -151,9 +151,10 @@ def test_freeze_keeps_the_baseline_decision_and_the_checker_flags_a_move(tmp_pat
     pf = small(tmp_path)
     path = write_baseline(tmp_path / "b", {"C": "2027-02", "D": "2027-01"}, {"C": 2, "D": 1})
     s = scen(baseline=str(path), freeze=("C", "B"))
-    plan = optimise(pf, s)
-    assert plan.starts["C"] == "2027-02" and plan.starts["B"] is None
-    assert check_plan(pf, s, plan) == []
+    for solver in ("highs", "cpsat"):
+        plan = optimise(pf, s.replace(solver=solver))
+        assert plan.starts["C"] == "2027-02" and plan.starts["B"] is None
+        assert check_plan(pf, s, plan) == []
     moved = make_plan(pf, s, H, {"C": "2027-01", "A": "2027-03"}, status="feasible")
     found = [v for v in check_plan(pf, s, moved) if v.rule == "freeze"]
     assert len(found) == 1 and found[0].project_id == "C" and found[0].amount == 1
