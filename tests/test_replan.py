@@ -536,3 +536,15 @@ def test_a_frozen_project_that_no_longer_fits_makes_an_honest_infeasible_plan(tm
     assert plan.status == "infeasible" and "C" in plan.message
     assert "No re-plan" in replan_headline(pd.DataFrame(), plan).data
     assert since_approved_section(pf, plan).data == ""
+
+
+def test_next_cycle_finds_the_latest_dated_sibling(tmp_path):
+    from pmo_opt.inputs.baseline import next_cycle
+    from pmo_opt.paths import SAMPLE_DIR
+
+    assert next_cycle(SAMPLE_DIR) == (SAMPLE_DIR.parent / "sample-2027-04", "2027-04")
+    for name in ("pf", "pf-2027-04", "pf-2027-07", "pf-notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "projects.csv").write_text("project_id,duration\nA,1\n")
+    assert next_cycle(tmp_path / "pf") == (tmp_path / "pf-2027-07", "2027-07")
+    assert next_cycle(tmp_path / "pf-2027-07") is None
