@@ -212,15 +212,11 @@ def _coerce(key: str, value: Any, where: str) -> Any:
             return int(float(value))
         if key == "as_of" and not isinstance(value, str):
             raise ValueError("write the month as text YYYY-MM (in YAML, quote it: '2027-04')")
-        if key in (
-            "budget_scale",
-            "capacity_scale",
-            "time_limit_s",
-            "mip_gap",
-            "max_avg_risk",
-            "change_penalty",
-            "move_penalty",
-        ):
+        if key in ("change_penalty", "move_penalty") and isinstance(value, bool):
+            raise ValueError("expected a number")
+        if key in ("change_penalty", "move_penalty"):
+            return float(value)
+        if key in ("budget_scale", "capacity_scale", "time_limit_s", "mip_gap", "max_avg_risk"):
             if isinstance(value, bool):
                 raise ValueError("expected a number")
             return float(value)
