@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -33,6 +34,10 @@ EPILOG = """examples:
   pmo-opt plan data/sample.xlsx --set budget_scale=0.8 --set time_limit_s=10 --out out/
   pmo-opt rank data/sample --out out/
   pmo-opt frontier data/sample --out out/
+  pmo-opt plan data/sample-2027-04 --set baseline=out/plan.csv --set as_of=2027-04 \
+      --set change_penalty=20 --set move_penalty=2 --out out-q2/
+  pmo-opt frontier data/sample-2027-04 --stability --set baseline=out/plan.csv \
+      --set as_of=2027-04 --out out-q2/
   pmo-opt explain data/sample --out out/
   pmo-opt compare data/sample --out out/
   pmo-opt montecarlo data/sample --set seed=1 --out out/
@@ -77,6 +82,85 @@ def _scenario(args: argparse.Namespace):
     from pmo_opt.inputs.scenario import load_scenario, parse_sets
 
     return load_scenario(getattr(args, "scenario", None), **parse_sets(getattr(args, "set", [])))
+
+
+def _inputs(args: argparse.Namespace):
+    """The portfolio and scenario of a command, rolled forward to ``as_of`` when re-planning
+    against a baseline (:func:`pmo_opt.inputs.baseline.replan_inputs`); the scenario's likely
+    mistakes are printed as warnings."""
+    from pmo_opt.inputs.baseline import replan_inputs
+    from pmo_opt.inputs.load import load_portfolio
+
+    portfolio = load_portfolio(args.portfolio, progress=_progress)
+    scenario = _scenario(args)
+    portfolio, scenario = replan_inputs(portfolio, scenario, _baseline_resolver(args))
+    _warn(portfolio, scenario)
+    return portfolio, scenario
+
+
+def _baseline_resolver(args: argparse.Namespace):
+    """``baseline: approved`` or a run id, looked up in the ledger and written as
+    ``baseline.csv`` into ``--out`` (a temporary folder without one), so that the run's folder
+    shows the plan it was measured against."""
+
+    def resolve(value: str) -> Path:
+        import tempfile
+
+        from pmo_opt.ledger import Ledger, ledger_url
+
+        if getattr(args, "no_ledger", False):
+            raise LedgerError(
+                f"baseline {value!r} is looked up in the ledger, but --no-ledger was given: "
+                "give the baseline as a plan.csv path instead",
+                input_error=True,
+            )
+        with Ledger(ledger_url(getattr(args, "ledger", None))) as ledger:
+            if value.lower() == "approved":
+                table = ledger.approved_plan(_approved_name(ledger, args.portfolio))
+            else:
+                run = ledger.get_run(ledger.resolve_run(value))
+                table = run.decisions[["project_id", "selected", "start", "finish"]].copy()
+        folder = Path(args.out) if getattr(args, "out", None) else Path(tempfile.mkdtemp())
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "baseline.csv"
+        table.assign(selected=table["selected"].astype(bool).astype(int)).to_csv(
+            target, index=False
+        )
+        _record_out(getattr(args, "out", None), "baseline.csv")
+        return target
+
+    def _approved_name(ledger, path: str) -> str:
+        from pmo_opt.ledger import portfolio_name
+
+        # next quarter's folder (sample-2027-04) re-plans against its portfolio's (sample) plan
+        name = portfolio_name(path)
+        if ledger.approval(name) is None:
+            stem = re.sub(r"-\d{4}-\d{2}$", "", name)
+            if stem != name and ledger.approval(stem) is not None:
+                return stem
+        return name
+
+    return resolve
+
+
+def _replan_lines(plan) -> list[str]:
+    """What a re-plan changes against its baseline, in lines for the terminal."""
+    facts = plan.details.get("replan")
+    if not facts:
+        return []
+    lines = [
+        f"against the baseline ({facts['as_of']} on): {facts['changes']} selection changes, "
+        f"{facts['months_moved']} months moved; value {facts['value']:,.2f} minus penalties "
+        f"{facts['penalty']:,.2f} (changes {facts['change_penalty']:,.2f}, moves "
+        f"{facts['move_penalty']:,.2f})"
+    ]
+    for label, key in (("entering", "entering"), ("leaving", "leaving"), ("gone", "gone")):
+        if facts[key]:
+            lines.append(f"  {label}: {', '.join(facts[key])}")
+    if facts["moving"]:
+        moved = ", ".join(f"{p} ({n} mo)" for p, n in facts["moving"].items())
+        lines.append(f"  moving: {moved}")
+    return lines
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -135,13 +219,10 @@ def _plan(args: argparse.Namespace, run_id: str):
     from dataclasses import replace
 
     from pmo_opt.engine.optimise import optimise
-    from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.present.plan_text import plan_report_text
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio, progress=_progress)
-    scenario = _scenario(args)
-    _warn(portfolio, scenario)
+    portfolio, scenario = _inputs(args)
     if len(portfolio.projects) >= PROGRESS_PROJECTS:
         _progress(
             f"planning {len(portfolio.projects):,} projects with {scenario.solver} "
@@ -166,6 +247,8 @@ def _plan(args: argparse.Namespace, run_id: str):
         if diagnosis is not None:
             _record_out(args.out, "diagnosis.csv")
     print(plan_report_text(portfolio, plan))
+    for line in _replan_lines(plan):
+        print(line)
     if args.out:
         written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
         print(f"written: {Path(args.out) / 'plan.csv'}, {written}")
@@ -254,10 +337,27 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stability(args: argparse.Namespace) -> int:
+    from pmo_opt.analysis.replan import stability_frontier
+
+    portfolio, scenario = _inputs(args)
+    table = stability_frontier(
+        portfolio, scenario, progress=True, workers=args.workers, scheduler=args.scheduler
+    )
+    print(table.to_string(index=False))
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        table.to_csv(Path(args.out) / "stability.csv", index=False)
+        print(f"written: {Path(args.out) / 'stability.csv'}")
+    return EXIT_OK
+
+
 def cmd_frontier(args: argparse.Namespace) -> int:
     from pmo_opt.analysis.frontier import efficient_frontier
     from pmo_opt.inputs.load import load_portfolio
 
+    if args.stability:
+        return cmd_stability(args)
     _prepare_out(args)
     portfolio = load_portfolio(args.portfolio, progress=_progress)
     table = efficient_frontier(
@@ -312,12 +412,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from pmo_opt.analysis.explain import binding_constraints, why_not
     from pmo_opt.analysis.hiring import hiring_advice
     from pmo_opt.engine.optimise import optimise
-    from pmo_opt.inputs.load import load_portfolio
 
     _prepare_out(args)
-    portfolio = load_portfolio(args.portfolio, progress=_progress)
-    scenario = _scenario(args)
-    _warn(portfolio, scenario)
+    portfolio, scenario = _inputs(args)
     plan = optimise(portfolio, scenario)
     print(f"scenario {scenario.name}: {plan.status} - {plan.message}")
     if plan.status == "infeasible":
@@ -470,6 +567,12 @@ def build_parser() -> argparse.ArgumentParser:
             _add_ledger(p, skip=True)
         if name == "frontier":
             p.add_argument("--points", type=int, default=11, help="budget levels (default 11)")
+            p.add_argument(
+                "--stability",
+                action="store_true",
+                help="value against the number of changes from the scenario's baseline plan "
+                "(needs --set baseline=PLAN.csv); write stability.csv",
+            )
             p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
             _add_scheduler(p)
     p = add(

@@ -967,6 +967,194 @@ def write_readme(tables: dict, folder: Path, seed: int) -> None:
     (folder / "README.md").write_bytes(text.encode("utf-8"))
 
 
+# --------------------------------------------------------------------------------------------
+# the same organisation three months later: the second planning cycle (issue 14)
+
+NEXT_AS_OF = "2027-04"
+NEXT_DIR = paths.DATA_DIR / "sample-2027-04"
+#: in flight since before 2027: what the first quarter did to them
+NEXT_SLIPPED = ("P037", 2)  # two months late: more months left than planned
+NEXT_CANCELLED = "P010"  # stopped by the board in March
+#: a security specialist leaves at the end of September (a scarce role: demand 1.7x capacity)
+NEXT_LEAVER = ("security_specialist", 1.0)
+NEXT_LEAVER_GONE = "2027-10"  # the first month without them
+#: 2027 money left for April-December, after a 6% cut announced in March
+NEXT_BUDGET_CUT = 0.94
+NEXT_PROPOSALS: list[tuple[str, str]] = [
+    ("Motor Telematics Pilot", CU),
+    ("Claims Fraud Graph Analytics", DA),
+    ("IFRS 17 Disclosure Automation", RR),
+    ("Customer Identity Consolidation", CD),
+    ("Endpoint Detection Rollout", TF),
+    ("Broker Commission Engine Replacement", CU),
+    ("Sustainability Reporting (CSRD)", RR),
+    ("Agent Assist for Contact Centre", CD),
+]
+
+
+def next_quarter(tables: dict, seed: int = SEED) -> dict[str, list[dict]]:
+    """The portfolio as it stands on ``NEXT_AS_OF``: work in flight with its progress (one slipped,
+    one cancelled), new proposals, the 2027 budget left after a cut, a leaver in a scarce role.
+
+    Projects the approved first-quarter plan started in January-March keep their first-quarter
+    rows: a re-plan rolls them forward from its baseline (``pmo_opt.inputs.baseline``).
+    """
+    rng = random.Random(seed * 100 + 4)
+    elapsed = months.to_ordinal(NEXT_AS_OF) - months.to_ordinal(HORIZON_START)
+    slipped, slip = NEXT_SLIPPED
+    projects, demand = [], []
+    left: dict[str, int] = {}
+    for p in tables["projects"]:
+        pid = p["project_id"]
+        if pid == NEXT_CANCELLED:
+            continue
+        row = dict(p)
+        if row["earliest_start"] is not None and row["earliest_start"] < NEXT_AS_OF:
+            row["earliest_start"] = NEXT_AS_OF  # nothing starts in the past
+        if p["status"] == "in_flight":
+            remaining = p["duration"] - elapsed + (slip if pid == slipped else 0)
+            if remaining < 1:
+                continue  # finished in the first quarter
+            share = remaining / p["duration"]
+            for col in ("cost", "cost_low", "cost_high"):
+                if row[col] is not None:
+                    row[col] = _money(row[col] * share)
+            row["duration"] = left[pid] = remaining
+        projects.append(row)
+    kept = {p["project_id"] for p in projects}
+    for d in tables["demand"]:
+        pid = d["project_id"]
+        if pid not in kept:
+            continue
+        if pid in left and d["month_offset"] is not None:
+            k = d["month_offset"] - elapsed
+            if k < 0 or k >= left[pid]:
+                continue
+            d = {**d, "month_offset": k}
+        demand.append(dict(d))
+
+    capacity_rows = [{"role": r, "month": None, "fte": float(f)} for r, f in CAPACITY.items()]
+    capacity = []
+    for row in tables["capacity"]:
+        if row["month"] is not None and row["month"] < NEXT_AS_OF:
+            continue
+        row = dict(row)
+        if row["role"] == NEXT_LEAVER[0]:
+            row["fte"] = float(row["fte"]) - NEXT_LEAVER[1]
+        capacity.append(row)
+    role, gone = NEXT_LEAVER[0], NEXT_LEAVER_GONE
+    for m in months.month_range(
+        NEXT_AS_OF, months.to_ordinal(gone) - months.to_ordinal(NEXT_AS_OF)
+    ):
+        capacity.append({"role": role, "month": m, "fte": float(CAPACITY[role])})
+    assert len(capacity) >= len(capacity_rows)
+
+    budget = []
+    for row in tables["budget"]:
+        covered = months.period_months(row["period"]) or []
+        if covered and covered[-1] < NEXT_AS_OF:
+            continue  # a period already spent
+        amount = row["amount"]
+        if row["period"] == "2027":
+            amount = _money(amount * (12 - elapsed) / 12 * NEXT_BUDGET_CUT, 100_000)
+        elif row["period"].startswith("2027"):
+            amount = _money(amount * NEXT_BUDGET_CUT, 50_000)
+        budget.append({"period": row["period"], "amount": amount})
+
+    new_projects = []
+    first = len(tables["projects"])
+    for j, (name, category) in enumerate(NEXT_PROPOSALS):
+        w = _draw_work(rng, name, category)
+        pid = f"P{first + j + 1:03d}"
+        duration = w["duration"]
+        labour = 0.0
+        for role, peak in sorted(w["peaks"].items()):
+            fte = _round_to(min(peak, CAPACITY[role] * 2 / 3), 0.5) or 0.5
+            demand.append({"project_id": pid, "role": role, "month_offset": None, "fte": fte})
+            labour += fte * duration * ROLES[role][0]
+        cost = _money(labour * rng.uniform(1.05, 1.35) + rng.uniform(2, 15) * 10_000)
+        benefit = _money(cost * rng.uniform(*CATEGORIES[category][1]))
+        risk = min(5, max(1, round(duration / 4 + rng.uniform(-0.5, 1.8))))
+        new_projects.append(
+            {
+                "project_id": pid,
+                "name": name,
+                "category": category,
+                "status": "proposed",
+                "earliest_start": NEXT_AS_OF,
+                "deadline": None,
+                "duration": duration,
+                "cost": cost,
+                "benefit": benefit,
+                "risk": risk,
+                "cost_of_delay": _money(benefit * rng.uniform(0.01, 0.035), 1_000),
+                "benefit_low": _money(benefit * rng.uniform(0.55, 0.85)),
+                "benefit_high": _money(benefit * rng.uniform(1.10, 1.45)),
+                "cost_low": _money(cost * rng.uniform(0.88, 0.96)),
+                "cost_high": _money(cost * (1.08 + 0.06 * risk)),
+            }
+        )
+    projects += new_projects
+    kept |= {p["project_id"] for p in new_projects}
+    dependencies = [
+        dict(d)
+        for d in tables["dependencies"]
+        if d["project_id"] in kept and d["depends_on"] in kept
+    ]
+    scores = [dict(r) for r in tables["scores"] if r["project_id"] in kept]
+    scores += _scores(new_projects, rng)
+    return {
+        **{k: [dict(r) for r in v] for k, v in tables.items()},
+        "projects": projects,
+        "demand": demand,
+        "capacity": capacity,
+        "budget": budget,
+        "dependencies": dependencies,
+        "scores": scores,
+    }
+
+
+NEXT_README = """\
+# {organisation}: the portfolio on {as_of} (generated)
+
+Do not edit these files by hand: change `scripts/make_sample.py` and run `make sample` (seed {seed}).
+
+The same organisation as `data/sample/`, three months later, for the second planning cycle
+(`notebooks/07-replan-quarter.ipynb`): re-plan it against the plan approved in January.
+
+- Work in flight since before 2027 has three months less to run; {slipped} slipped by {slip}
+  months; {cancelled} was cancelled in March and is gone from the tables.
+- Projects the approved plan started in January-March keep their January rows here: the re-plan
+  rolls them forward from the approved plan (`as_of: {as_of}`).
+- {new} new proposals ({first_new}-{last_new}), earliest start {as_of}.
+- The 2027 budget is what is left for April-December after a {cut:.0%} cut ({y27:,} for 2027);
+  the first-quarter tranche is spent.
+- A {leaver} leaves at the end of September: {fte:g} FTE fewer from {gone}.
+"""
+
+
+def write_next_readme(tables: dict, folder: Path, seed: int) -> None:
+    new = [p["project_id"] for p in tables["projects"][-len(NEXT_PROPOSALS) :]]
+    y27 = next(b["amount"] for b in tables["budget"] if b["period"] == "2027")
+    text = NEXT_README.format(
+        organisation=ORGANISATION,
+        as_of=NEXT_AS_OF,
+        seed=seed,
+        slipped=NEXT_SLIPPED[0],
+        slip=NEXT_SLIPPED[1],
+        cancelled=NEXT_CANCELLED,
+        new=len(new),
+        first_new=new[0],
+        last_new=new[-1],
+        cut=1 - NEXT_BUDGET_CUT,
+        y27=int(y27),
+        leaver=NEXT_LEAVER[0].replace("_", " "),
+        fte=NEXT_LEAVER[1],
+        gone=NEXT_LEAVER_GONE,
+    )
+    (folder / "README.md").write_bytes(text.encode("utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=paths.SAMPLE_DIR, help="CSV folder")
@@ -980,6 +1168,11 @@ def main(argv: list[str] | None = None) -> int:
     write_readme(tables, args.out, args.seed)
     write_xlsx(tables, args.xlsx)
     print(f"wrote {args.out}/ ({len(tables)} tables) and {args.xlsx}")
+    later = next_quarter(tables, args.seed)
+    next_dir = args.out.parent / NEXT_DIR.name
+    write_csv(later, next_dir)
+    write_next_readme(later, next_dir, args.seed)
+    print(f"wrote {next_dir}/ (the portfolio on {NEXT_AS_OF})")
     print(f"projects {len(tables['projects'])}, cost/budget {s['cost_over_budget']:.2f}x")
     for role, x in sorted(s["pressure"].items(), key=lambda kv: -kv[1]):
         print(f"  {role:<20} demand/capacity {x:.2f}x")

@@ -618,3 +618,31 @@ def test_a_report_whose_ledger_fails_keeps_its_folder(tmp_path, capsys):
     )
     (folder,) = (tmp_path / "reports").iterdir()
     assert (folder / "manifest.json").is_file() and not folder.name.endswith("FAILED")
+
+
+@pytest.mark.slow
+def test_replan_against_the_approved_plan_through_the_ledger(tmp_path, capsys):
+    """The cycle from the command line: plan, approve, then next quarter's folder re-plans
+    against ``baseline=approved``; the plan it was measured against sits beside it."""
+    from pmo_opt.cli import main
+
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    q1, q2 = tmp_path / "q1", tmp_path / "q2"
+    quick = ["--set", "time_limit_s=20", "--ledger", url]
+    assert main(["plan", str(ROOT / "data" / "sample"), *quick, "--out", str(q1)]) == 0
+    assert main(["approve", str(q1), "--by", "Portfolio board", "--ledger", url]) == 0
+    replan = ["--set", "baseline=approved", "--set", "as_of=2027-04"]
+    replan += ["--set", "change_penalty=20", "--set", "move_penalty=2"]
+    code = main(["plan", str(ROOT / "data" / "sample-2027-04"), *replan, *quick, "--out", str(q2)])
+    assert code == 0
+    approved = pd.read_csv(q1 / "plan.csv", dtype=str, keep_default_na=False)
+    baseline = pd.read_csv(q2 / "baseline.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(approved, baseline)
+    facts = json.loads((q2 / "summary.json").read_text())["replan"]
+    assert facts["as_of"] == "2027-04" and facts["changes"] >= 1
+    assert "P010" in facts["gone"]  # cancelled in the new quarter's data
+    assert "selection changes" in capsys.readouterr().out
+    # without the ledger, the words cannot be resolved: a clear input error, exit 2
+    code = main(["plan", str(ROOT / "data" / "sample-2027-04"), *replan, "--no-ledger"])
+    assert code == 2
+    assert "--no-ledger" in capsys.readouterr().err

@@ -33,6 +33,7 @@ EXPECTED = [
     "04-plan-capacity.ipynb",
     "05-compare-scenarios.ipynb",
     "06-board-summary.ipynb",
+    "07-replan-quarter.ipynb",
 ]
 #: every notebook declares these in its parameters cell
 REQUIRED = ("portfolio", "scenario_file", "output_dir", "interactive")

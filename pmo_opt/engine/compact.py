@@ -15,6 +15,7 @@ import pandas as pd
 
 from pmo_opt.engine.plan import capacity_grid, spend_profile
 from pmo_opt.inputs import months
+from pmo_opt.inputs.baseline import Baseline
 from pmo_opt.inputs.data import Portfolio
 
 TOL = 1e-7
@@ -105,3 +106,19 @@ def left_shift(
         if not moved:
             break
     return {p: horizon[s] for p, s in start.items()}
+
+
+def hold_baseline(
+    windows: pd.DataFrame, baseline: Baseline | None, starts: dict[str, str], horizon: list[str]
+) -> pd.DataFrame:
+    """Windows for the left-shift: with a baseline, a project the baseline selected stays where
+    the solver put it (moving it would change the move penalty); new work may still move left."""
+    if baseline is None:
+        return windows
+    index = {mo: i for i, mo in enumerate(horizon)}
+    held = [p for p in starts if baseline.selected(p)]
+    if not held:
+        return windows
+    windows = windows.copy()
+    windows.loc[held, "lo"] = [index[starts[p]] for p in held]
+    return windows

@@ -70,13 +70,15 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from pmo_opt.engine.compact import left_shift
+from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.model import start_windows
 from pmo_opt.engine.objective import check_decisions, objective_of, project_values
 from pmo_opt.engine.plan import Plan, capacity_grid, make_plan, spend_profile, unschedulable_plan
-from pmo_opt.engine.start import list_schedule
+from pmo_opt.engine.replan import with_replan
+from pmo_opt.engine.start import first_plan
 from pmo_opt.errors import SolverError
 from pmo_opt.inputs import months
+from pmo_opt.inputs.baseline import Baseline, baseline_of
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
@@ -457,8 +459,10 @@ def set_objective(
             lo = int(m.windows.at[p, "lo"])
             gain[p] = float(pr.at[p, "benefit"]) - delay.get(p, 0.0) * (lo - e)
     spans = {p: int(m.windows.at[p, "hi"] - m.windows.at[p, "lo"]) for p in delay}
-    coefs = list(gain.values()) + list(delay.values())
+    extra, constant = replan_terms(m, baseline_of(portfolio, scenario), scenario)
+    coefs = list(gain.values()) + list(delay.values()) + [c for _, c in extra] + [constant]
     size = sum(abs(v) for v in gain.values()) + sum(delay[p] * spans[p] for p in delay)
+    size += sum(abs(c) for _, c in extra) + abs(constant)
     f, _exact = decimal_scale(coefs, range(-6, 10), size, OBJECTIVE_LIMIT)
     variables = [m.y[p] for p in ids if round(gain[p] * f)]
     weights = [int(round(gain[p] * f)) for p in ids if round(gain[p] * f)]
@@ -469,8 +473,52 @@ def set_objective(
             variables.append(m.s[p])
             weights.append(-w)
             offset += w * int(m.windows.at[p, "lo"])
+    for v, c in extra:
+        if round(c * f):
+            variables.append(v)
+            weights.append(int(round(c * f)))
+    offset += int(round(constant * f))
     m.model.maximize(cp_model.LinearExpr.weighted_sum(variables, weights) + offset)
     return f
+
+
+def replan_terms(
+    m: CpsatModel, baseline: Baseline | None, scenario: Scenario
+) -> tuple[list[tuple[cp_model.IntVar, float]], float]:
+    """The re-planning penalties as objective terms in value units, and their constant part.
+
+    change: - change_penalty * (sum_{p in B} (1 - y_p) + sum_{p not in B} y_p);
+    move: - move_penalty * sum_{p in B} sum_t |t - s_p| x[p, t] (start literals, 0 when out).
+    Frozen projects are fixed by their windows (:func:`pmo_opt.engine.model.add_freeze`).
+    """
+    if baseline is None:
+        return [], 0.0
+    terms: list[tuple[cp_model.IntVar, float]] = []
+    constant = 0.0
+    change, move = scenario.change_penalty, scenario.move_penalty
+    for p in m.windows.index:
+        was = baseline.selected(p)
+        if change:
+            if p in m.s:
+                terms.append((m.y[p], change if was else -change))
+                constant -= change if was else 0.0
+            elif was:
+                constant -= change  # no start option: it leaves the baseline
+        s = baseline.start_index(p)
+        if move and s is not None and p in m.s:
+            lits = start_literals(m, p)
+            terms += [(x, -move * abs(t - s)) for t, x in lits.items() if t != s]
+    return terms, constant
+
+
+def add_change_limit(m: CpsatModel, baseline: Baseline | None, limit: int | None) -> None:
+    """sum_{p in B} (1 - y_p) + sum_{p not in B} y_p <= max_changes."""
+    if baseline is None or limit is None:
+        return
+    ys = [m.y[p] for p in m.windows.index]
+    signs = [-1 if baseline.selected(p) else 1 for p in m.windows.index]
+    constant = sum(1 for p in m.windows.index if baseline.selected(p))
+    m.model.add(cp_model.LinearExpr.weighted_sum(ys, signs) + constant <= int(limit))
 
 
 def build_cpsat(
@@ -520,6 +568,7 @@ def build_cpsat(
     add_category_constraints(m, portfolio, rounded)
     add_risk_constraint(m, portfolio, scenario, rounded)
     objective_f = set_objective(m, portfolio, scenario, values)
+    add_change_limit(m, baseline_of(portfolio, scenario), scenario.max_changes)
     m.scaling = Scaling(fte_f, money_f, objective_f, not rounded, tuple(rounded))
     return m
 
@@ -574,13 +623,13 @@ def least_hires(m: CpsatModel, starts: dict[str, int]) -> pd.DataFrame:
 
 
 def incumbent(portfolio: Portfolio, scenario: Scenario) -> tuple[Plan | None, str | None]:
-    """The rank-and-fill plan as a first incumbent, when it breaks no rule (else ``None``).
+    """The rank-and-fill plan (or, when re-planning, the baseline when it is still feasible and
+    no worse) as a first incumbent, when it breaks no rule (else ``None``).
 
     The same plan the MILP path starts from. A complete, feasible hint gives CP-SAT a solution
     before its search starts, so a short time limit still returns a plan; it costs a fraction
     of a second on the S benchmark."""
-    plan = list_schedule(portfolio, scenario)
-    return (plan, "rank_and_fill") if plan is not None else (None, None)
+    return first_plan(portfolio, scenario)
 
 
 _STATUS = {
@@ -699,7 +748,8 @@ def optimise_cpsat(
     hires = least_hires(m, index)
     starts = {p: horizon[t] for p, t in index.items()}
     if starts:
-        starts = left_shift(portfolio, horizon, m.windows, starts, hires, scenario)
+        windows = hold_baseline(m.windows, baseline_of(portfolio, scenario), starts, horizon)
+        starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     plan = make_plan(
         portfolio, scenario, horizon, starts, hires, values=values, status=status, **facts
     )
@@ -714,7 +764,7 @@ def optimise_cpsat(
         if status == "optimal"
         else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
     )
-    return _replace(
+    plan = _replace(
         plan,
         status=status,
         objective=objective,
@@ -723,6 +773,7 @@ def optimise_cpsat(
         message=message,
         details=details,
     )
+    return with_replan(plan, portfolio, scenario)
 
 
 class Relay(cp_model.CpSolverSolutionCallback):

@@ -12,12 +12,14 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from pmo_opt.engine.compact import left_shift
+from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.model import PortfolioModel, build_model
 from pmo_opt.engine.objective import objective_of, project_values, relative_gap
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import solve_problem
-from pmo_opt.engine.start import list_schedule
+from pmo_opt.engine.start import first_plan
+from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
@@ -64,10 +66,12 @@ def optimise_milp(
     horizon = resolve_horizon(portfolio, scenario)
     values = project_values(portfolio, scenario)
     latest_finish = None
+    start_name = "given"
     if warm_start is None:
         # rank-and-fill's plan is the solver's first incumbent, so a time-limited plan is never
-        # worse than the priority-list rule; under makespan its makespan also bounds every finish
-        warm_start = list_schedule(portfolio, scenario)
+        # worse than the priority-list rule; under makespan its makespan also bounds every finish.
+        # When re-planning, the baseline itself starts the search when it is still feasible.
+        warm_start, start_name = first_plan(portfolio, scenario)
         if warm_start is not None and scenario.objective == "makespan":
             latest_finish = int(round(warm_start.objective))
     t0 = time.perf_counter()
@@ -105,8 +109,10 @@ def optimise_milp(
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
+    baseline = baseline_of(portfolio, scenario)
     if starts:
-        starts = left_shift(portfolio, horizon, model.windows, starts, hires, scenario)
+        windows = hold_baseline(model.windows, baseline, starts, horizon)
+        starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     if hires is not None and len(hires):
         hires = needed_hires(portfolio, scenario, horizon, starts)
     plan = make_plan(
@@ -149,9 +155,16 @@ def optimise_milp(
                 build_seconds=build_seconds,
                 solve_seconds=result.seconds,
                 message=f"{result.message}; the solver's best was not better than the "
-                "rank-and-fill plan it started from, so that plan is returned",
+                f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
             )
-    return plan
+    return with_replan(plan, portfolio, scenario)
+    index = {mo: i for i, mo in enumerate(horizon)}
+    held = [p for p in starts if baseline.selected(p)]
+    if not held:
+        return windows
+    windows = windows.copy()
+    windows.loc[held, "lo"] = [index[starts[p]] for p in held]
+    return windows
 
 
 def _remaining(scenario: Scenario, started: float) -> Scenario:
@@ -231,6 +244,8 @@ def start_vector(
             if h is None:
                 return None
             values[h.index] = float(fte)
+    if model.constant is not None:
+        values[model.constant.index] = 1.0
     if model.makespan is not None:
         d = model.windows["duration"]
         values[model.makespan.index] = float(
@@ -253,6 +268,8 @@ def set_start(model: PortfolioModel, plan: Plan) -> None:
     }
     for key, h in model.hire.items():
         h.setInitialValue(hired.get(key, 0.0))
+    if model.constant is not None:
+        model.constant.setInitialValue(1.0)
     if model.makespan is not None:
         durations = model.windows["duration"]
         finishes = [t + int(durations[p]) for p, t in chosen if t is not None]

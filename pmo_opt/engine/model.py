@@ -21,6 +21,7 @@ import pulp
 
 from pmo_opt.engine.plan import capacity_grid, spend_profile
 from pmo_opt.inputs import months
+from pmo_opt.inputs.baseline import Baseline, baseline_of
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
@@ -39,6 +40,11 @@ class PortfolioModel:
     values: pd.Series | None = None
     empty_mandatory: list[str] = field(default_factory=list)
     y: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    #: constant part of the objective (the re-planning penalty no decision can avoid), carried by
+    #: ``constant``, a column fixed at 1: pulp passes no objective constant to HiGHS, and the
+    #: solver's bound and gap must be those of the plan's objective
+    objective_offset: float = 0.0
+    constant: pulp.LpVariable | None = None
 
     def selected_expr(self, p: str) -> pulp.LpAffineExpression:
         """ "p is selected": ``y_p`` for an optional project, 1 for mandatory work, 0 when p has
@@ -93,6 +99,7 @@ def start_windows(
     mandatory = mandatory & ~forced_out
     win = pd.DataFrame({"lo": lo, "hi": hi, "mandatory": mandatory, "duration": d})
     win.loc[forced_out, "hi"] = -1  # no start options: not selected
+    add_freeze(win, baseline_of(portfolio, scenario))
 
     fs = portfolio.dependencies[portfolio.dependencies["kind"] == "finish_to_start"]
     pairs = list(zip(fs["project_id"], fs["depends_on"], strict=True))
@@ -119,6 +126,24 @@ def start_options(windows: pd.DataFrame) -> pd.DataFrame:
     opts = ok.loc[ok.index.repeat(counts)].reset_index()[["project_id", "lo"]]
     opts["t"] = opts["lo"] + opts.groupby("project_id").cumcount()
     return opts[["project_id", "t"]].reset_index(drop=True)
+
+
+def add_freeze(windows: pd.DataFrame, baseline: Baseline | None) -> None:
+    """Frozen p: x[p, s_p] = 1 when the baseline selects p at s_p (lo = hi = s_p, mandatory),
+    else y_p = 0 (no start options). Fixed before the critical-path pass; a baseline start
+    outside p's window leaves lo > hi: an infeasible plan that names p."""
+    if baseline is None:
+        return
+    for p in baseline.frozen:
+        if p not in windows.index:
+            continue
+        t = baseline.start_index(p)
+        if t is None:
+            windows.at[p, "hi"], windows.at[p, "mandatory"] = -1, False
+        else:
+            lo, hi = int(windows.at[p, "lo"]), int(windows.at[p, "hi"])
+            windows.at[p, "lo"], windows.at[p, "hi"] = max(t, lo), min(t, hi)
+            windows.at[p, "mandatory"] = True
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,6 +353,56 @@ def set_objective(
     m.problem.setObjective(pulp.LpAffineExpression(terms))
 
 
+def add_change_penalty(m: PortfolioModel, baseline: Baseline, penalty: float) -> None:
+    """- change_penalty * (sum_{p in B} (1 - y_p) + sum_{p not in B} y_p), B the baseline's
+    selection (y_p constant 1 for mandatory work, 0 for work with no start option)."""
+    if not penalty:
+        return
+    terms, constant = change_terms(m, baseline)
+    m.objective_offset -= penalty * constant
+    if terms:
+        m.problem.objective += pulp.LpAffineExpression([(v, -penalty * c) for v, c in terms])
+
+
+def change_terms(
+    m: PortfolioModel, baseline: Baseline
+) -> tuple[list[tuple[pulp.LpVariable, float]], float]:
+    """changes = sum_{p in B} (1 - y_p) + sum_{p not in B} y_p as (y_p, +-1) terms and a constant
+    (mandatory work counts as y_p = 1, work with no start option as y_p = 0)."""
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    constant = 0.0
+    for p in m.windows.index:
+        was = baseline.selected(p)
+        if p in m.y:
+            terms.append((m.y[p], -1.0 if was else 1.0))
+            constant += 1.0 if was else 0.0
+        elif was != bool(m._by_project.get(p)):
+            constant += 1.0
+    return terms, constant
+
+
+def add_change_limit(m: PortfolioModel, baseline: Baseline, limit: int | None) -> None:
+    """sum_{p in B} (1 - y_p) + sum_{p not in B} y_p <= max_changes."""
+    if limit is None:
+        return
+    terms, constant = change_terms(m, baseline)
+    m.problem += (pulp.LpAffineExpression(terms) <= float(limit) - constant, "max_changes")
+
+
+def add_move_penalty(m: PortfolioModel, baseline: Baseline, penalty: float) -> None:
+    """- move_penalty * sum_{p in B} sum_t |t - s_p| x[p, t]: months a baseline start moves
+    (linear in the start variables; work in flight has s_p = 0 and a single option t = 0)."""
+    if not penalty:
+        return
+    terms = []
+    for (p, t), v in m.x.items():
+        s = baseline.start_index(p)
+        if s is not None and t != s:
+            terms.append((v, -penalty * abs(t - s)))
+    if terms:
+        m.problem.objective += pulp.LpAffineExpression(terms)
+
+
 def _safe(text: object) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in str(text))
 
@@ -342,7 +417,10 @@ def build_model(
     """The MILP of docs/model.md for ``portfolio`` under ``scenario``: a flat list of families.
 
     ``latest_finish`` (months from the horizon start) bounds every finish: under ``makespan`` the
-    makespan of any known plan is such a bound, and it shrinks the model a lot.
+    makespan of any known plan is such a bound, and it shrinks the model a lot. With a baseline
+    (``scenario.baseline``, rolled forward by :func:`pmo_opt.inputs.baseline.replan_inputs`) the
+    objective is value minus the change and move penalties (rules 11-12) and frozen projects keep
+    their baseline decision (rule 13).
     """
     windows = start_windows(portfolio, scenario, horizon, latest_finish)
     options = start_options(windows)
@@ -364,4 +442,13 @@ def build_model(
     add_category_constraints(m, portfolio)
     add_risk_constraint(m, portfolio, scenario)
     set_objective(m, portfolio, scenario, values, hire_cost)
+    baseline = baseline_of(portfolio, scenario) if scenario.objective != "makespan" else None
+    if baseline is not None:
+        add_change_penalty(m, baseline, scenario.change_penalty)
+        add_move_penalty(m, baseline, scenario.move_penalty)
+    if scenario.baseline is not None:
+        add_change_limit(m, baseline_of(portfolio, scenario), scenario.max_changes)
+    if m.objective_offset:
+        m.constant = problem.add_variable("replan_constant", lowBound=1, upBound=1)
+        m.problem.objective += pulp.LpAffineExpression([(m.constant, m.objective_offset)])
     return m

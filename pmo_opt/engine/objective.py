@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.replan import penalty_of
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.data import Portfolio, suggest
@@ -34,7 +35,12 @@ def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
 
 
 def objective_of(plan: Plan, portfolio: Portfolio, scenario: Scenario) -> float:
-    """The scenario's objective evaluated on a plan (without the solver's tie-break)."""
+    """The scenario's objective evaluated on a plan (without the solver's tie-break); with a
+    baseline, minus the re-planning penalties (:func:`pmo_opt.engine.replan.penalty_of`)."""
+    return _gain(plan, portfolio, scenario) - penalty_of(plan, portfolio, scenario)
+
+
+def _gain(plan: Plan, portfolio: Portfolio, scenario: Scenario) -> float:
     sel = plan.projects[plan.projects["selected"]]
     pr = portfolio.projects.loc[sel.index]
     if scenario.objective == "value":

@@ -93,9 +93,14 @@ class Plan:
             "message": self.message,
         }
         # how the plan was found, when an engine says more: the neighbourhood search's slices
-        # and bound, or both engines' outcomes under solver=auto; the ledger's run id
+        # and bound, or both engines' outcomes under solver=auto; the ledger's run id; what a
+        # re-plan changes against its baseline
         facts.update(
-            {k: self.details[k] for k in ("search", "engines", "run_id") if k in self.details}
+            {
+                k: self.details[k]
+                for k in ("search", "engines", "run_id", "replan")
+                if k in self.details
+            }
         )
         return facts
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pmo_opt.engine.check import check_plan
-from pmo_opt.engine.objective import objective_of
+from pmo_opt.engine.objective import objective_of, project_values
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.rank_fill import rank_and_fill
+from pmo_opt.engine.replan import baseline_plan
 from pmo_opt.inputs.data import Portfolio
-from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 
 def list_schedule(portfolio: Portfolio, scenario: Scenario) -> Plan | None:
@@ -19,3 +20,21 @@ def list_schedule(portfolio: Portfolio, scenario: Scenario) -> Plan | None:
     if not plan.has_solution or check_plan(portfolio, scenario, plan):
         return None
     return replace(plan, objective=objective_of(plan, portfolio, scenario))
+
+
+def first_plan(portfolio: Portfolio, scenario: Scenario) -> tuple[Plan | None, str | None]:
+    """The best checked first plan and its name: when re-planning, the baseline itself if it is
+    still feasible and at least as good as rank-and-fill's (it usually is: it pays no penalty),
+    else rank-and-fill's list schedule; ``(None, None)`` when neither passes the checker."""
+    plan = list_schedule(portfolio, scenario)
+    name = "rank_and_fill" if plan is not None else None
+    if scenario.baseline is None or scenario.objective == "makespan":
+        return plan, name
+    horizon = resolve_horizon(portfolio, scenario)
+    base = baseline_plan(portfolio, scenario, horizon, project_values(portfolio, scenario))
+    if base is None or check_plan(portfolio, scenario, base):
+        return plan, name
+    base = replace(base, objective=objective_of(base, portfolio, scenario))
+    if plan is None or base.objective >= plan.objective - 1e-9:
+        return base, "baseline"
+    return plan, name

@@ -57,6 +57,16 @@ class Scenario:
     scheduler : a Dask scheduler address (``tcp://10.0.0.5:8786``) on which sweeps (frontier,
         Monte Carlo, scenario comparison, why-not) run; ``None`` = local processes. Where a
         solve runs, never what it solves: it does not change a result (:mod:`pmo_opt.sweep`).
+    baseline : re-plan against this plan: a path to a ``plan.csv`` (``approved`` or a run id are
+        resolved through the ledger by the command line, :func:`pmo_opt.inputs.baseline.resolve_baseline`).
+    as_of : the month (``YYYY-MM``) the re-plan starts; baseline work started before it is in
+        flight. ``None`` = the horizon start.
+    change_penalty : value units per project whose selection differs from the baseline (>= 0).
+    move_penalty : value units per month a baseline project's start moves (>= 0).
+    freeze : project ids whose baseline decision must not change, or ``("started",)`` for every
+        baseline project started before ``as_of``.
+    max_changes : at most this many projects whose selection differs from the baseline
+        (``None`` = no limit); the stability frontier sweeps it.
     """
 
     name: str = "baseline"
@@ -79,10 +89,16 @@ class Scenario:
     seed: int = 0
     scheduler: str | None = None
     description: str = ""
+    baseline: str | None = None
+    as_of: str | None = None
+    change_penalty: float = 0.0
+    move_penalty: float = 0.0
+    freeze: tuple[str, ...] = ()
+    max_changes: int | None = None
 
     def __post_init__(self) -> None:
         # frozen: normalise containers in place so equal settings compare and hash equal
-        for key in ("force_in", "force_out"):
+        for key in ("force_in", "force_out", "freeze"):
             object.__setattr__(self, key, tuple(getattr(self, key) or ()))
         for key in ("weights", "extra_fte"):
             object.__setattr__(self, key, dict(getattr(self, key) or {}))
@@ -101,6 +117,7 @@ class Scenario:
         d = dataclasses.asdict(self)
         d["force_in"] = list(self.force_in)
         d["force_out"] = list(self.force_out)
+        d["freeze"] = list(self.freeze)
         d["weights"] = dict(self.weights)
         d["extra_fte"] = dict(self.extra_fte)
         return d
@@ -181,9 +198,34 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
         problem = scheduler_problem(str(s.scheduler))
         if problem is not None:
             out.append(("scheduler", problem))
+    out += _replan_problems(s)
     both = set(s.force_in) & set(s.force_out)
     if both:
         out.append(("force_in", f"{sorted(both)} are both forced in and forced out; pick one"))
+    return out
+
+
+def _replan_problems(s: Scenario) -> list[tuple[str, str]]:
+    """The re-planning fields: months, penalties and ``freeze`` (ids are checked against the
+    portfolio and the baseline by :mod:`pmo_opt.inputs.baseline`)."""
+    out: list[tuple[str, str]] = []
+    if s.as_of is not None and not months.is_month(s.as_of):
+        out.append(("as_of", f"{s.as_of!r} is not a month; write YYYY-MM, e.g. 2027-04"))
+    for key in ("change_penalty", "move_penalty"):
+        if not getattr(s, key) >= 0:
+            out.append((key, f"must be 0 or more value units, got {getattr(s, key)!r}"))
+    if s.max_changes is not None and s.max_changes < 0:
+        out.append(("max_changes", f"must be 0 or more (or empty), got {s.max_changes!r}"))
+    if "started" in s.freeze and len(s.freeze) > 1:
+        out.append(("freeze", "write either the word started or a list of project ids, not both"))
+    if s.baseline is None and s.freeze:
+        out.append(
+            (
+                "freeze",
+                "freeze only applies when re-planning against a baseline; set baseline to a "
+                "plan.csv (or approved, with a ledger)",
+            )
+        )
     return out
 
 
@@ -196,7 +238,7 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         raise InputError([Problem(where, None, key, f"unknown setting {key!r}{hint}")])
     default = FIELDS[key].default
     try:
-        if key in ("force_in", "force_out"):
+        if key in ("force_in", "force_out", "freeze"):
             if value is None or value == "":
                 return ()
             if isinstance(value, str):
@@ -223,10 +265,16 @@ def _coerce(key: str, value: Any, where: str) -> Any:
             if text in ("false", "no", "0", "off"):
                 return False
             raise ValueError("expected true or false")
-        if key in ("horizon_months", "threads", "seed"):
+        if key in ("horizon_months", "threads", "seed", "max_changes"):
             if isinstance(value, bool) or float(value) != int(float(value)):
                 raise ValueError("expected a whole number")
             return int(float(value))
+        if key == "as_of" and not isinstance(value, str):
+            raise ValueError("write the month as text YYYY-MM (in YAML, quote it: '2027-04')")
+        if key in ("change_penalty", "move_penalty") and isinstance(value, bool):
+            raise ValueError("expected a number")
+        if key in ("change_penalty", "move_penalty"):
+            return float(value)
         if key in ("budget_scale", "capacity_scale", "time_limit_s", "mip_gap", "max_avg_risk"):
             return _finite(value)
         if isinstance(value, dict | list | tuple | set):

@@ -64,9 +64,10 @@ _INJECTED_MARK = "# Parameters"
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 _FLOATS = ("budget_scale", "capacity_scale", "time_limit_s", "mip_gap", "max_avg_risk")
-_INTS = ("horizon_months", "threads", "seed")
+_FLOATS += ("change_penalty", "move_penalty")  # re-planning (issue 14)
+_INTS = ("horizon_months", "threads", "seed", "max_changes")
 _BOOLS = ("allow_hiring", "interactive")
-_LISTS = ("force_in", "force_out")
+_LISTS = ("force_in", "force_out", "freeze")
 _MAPPINGS = ("weights", "extra_fte")
 _PATHS = ("portfolio", "scenario_file", "output_dir")
 
