@@ -3,6 +3,7 @@
     python benchmarks/run.py                       # everything (about 45 minutes on 2 cores)
     python benchmarks/run.py --suite scale --sizes S M
     python benchmarks/run.py --suite standard --engines highs cpsat auto
+    PMO_OPT_BENCHDATA=../shared/benchdata python benchmarks/run.py --suite psplib --limit 10
 
 Each scale case runs in its own process so that peak memory (``ru_maxrss``) is that case's alone.
 Results go to ``benchmarks/results/scale.csv`` and ``benchmarks/results/standard.csv``.
@@ -141,6 +142,90 @@ def run_standard(engines: list[str], limit_s: float) -> list[dict]:
     return rows
 
 
+def psplib_cases() -> list[tuple[str, Path, int | None]]:
+    """(set, .sm file, optimum or best-known makespan): the vendored j301 and, from
+    ``$PMO_OPT_BENCHDATA``, the harder j30 and the j60 instances."""
+    from pmo_opt.inputs.instances import RCPSP_DIR, read_rcpsp_optimum
+    from pmo_opt.paths import benchdata_dir
+
+    cases = []
+    known = read_rcpsp_optimum()
+    for path in sorted(RCPSP_DIR.glob("j301_*.sm"), key=lambda p: int(p.stem.split("_")[1])):
+        cases.append(("j301", path, known.get(path.stem)))
+    extra = benchdata_dir() / "rcpsp"
+    if extra.resolve() != RCPSP_DIR.resolve():
+        hard = read_rcpsp_optimum(extra / "j30-hard-optimal.csv")
+        for name in hard:
+            cases.append(("j30-hard", extra / f"{name}.sm", hard[name]))
+        bounds = extra / "j60-bounds.csv"
+        if bounds.exists():
+            with bounds.open(newline="") as f:
+                for row in csv.DictReader(f):
+                    path = extra / f"{row['instance']}.sm"
+                    cases.append(("j60", path, int(row["best_known_makespan"])))
+    return cases
+
+
+def run_psplib(limit_s: float, sets: list[str] | None = None) -> list[dict]:
+    """Each PSPLIB instance solved by pmo-opt's default settings (``solver`` left as the
+    scenario file has it) and by plain CP-SAT (``cpsat_plain.py``), same time and workers."""
+    sys.path.insert(0, str(HERE))
+    from cpsat_plain import solve_plain
+
+    from pmo_opt.engine.check import check_plan
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.instances import rcpsp_to_portfolio, read_psplib_sm
+    from pmo_opt.inputs.load import load_portfolio
+
+    rows = []
+    for family, path, known in psplib_cases():
+        if sets and family not in sets:
+            continue
+        inst = read_psplib_sm(path, known)
+        with tempfile.TemporaryDirectory() as tmp:
+            scenario = rcpsp_to_portfolio(inst, tmp)
+            portfolio = load_portfolio(tmp)
+        sc = scenario.replace(time_limit_s=limit_s)
+        workers = sc.solver_threads
+        t0 = time.perf_counter()
+        plan = optimise(portfolio, sc)
+        wall = time.perf_counter() - t0
+        ours = {
+            "status": plan.status,
+            "objective": round(plan.objective) if plan.has_solution else None,
+            "bound": None if plan.bound is None else round(plan.bound, 2),
+            "wall_seconds": round(wall, 2),
+            "solver": plan.solver,
+            "check_plan_violations": len(check_plan(portfolio, sc, plan))
+            if plan.has_solution
+            else None,
+        }
+        plain = {**solve_plain(inst, limit_s, workers), "solver": "cpsat-plain"}
+        for engine, r in (("pmo-opt default", ours), ("cpsat plain", plain)):
+            value = r["objective"]
+            rows.append(
+                {
+                    "set": family,
+                    "instance": path.stem,
+                    "engine": engine,
+                    "solver": r["solver"],
+                    "workers": workers,
+                    "time_limit_s": limit_s,
+                    "status": r["status"],
+                    "makespan": value,
+                    "bound": r["bound"],
+                    "best_known": known,
+                    "off_best_known": None
+                    if value is None or not known
+                    else round((value - known) / known, 4),
+                    "wall_seconds": r["wall_seconds"],
+                    "check_plan_violations": r.get("check_plan_violations"),
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def write(rows: list[dict], path: Path, key: tuple[str, ...] = ()) -> None:
     """Write ``rows`` as CSV; with ``key``, rows already in the file with another key stay."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,12 +246,13 @@ def write(rows: list[dict], path: Path, key: tuple[str, ...] = ()) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=["scale", "standard", "all"], default="all")
+    parser.add_argument("--suite", choices=["scale", "standard", "psplib", "all"], default="all")
     parser.add_argument("--sizes", nargs="+", default=list(SCALE_TARGETS))
     parser.add_argument("--engines", nargs="+", default=["highs", "cpsat", "auto"])
     parser.add_argument("--scale-engine", default="highs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--limit", type=float, default=10.0, help="seconds per standard instance")
+    parser.add_argument("--sets", nargs="+", help="psplib: only these sets (j301 j30-hard j60)")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one scale case, JSON out
     args = parser.parse_args(argv)
     if args.one:
@@ -199,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             write(rows, RESULTS / "scale.csv", key=("size", "seed", "engine"))
     if args.suite in ("standard", "all"):
         write(run_standard(args.engines, args.limit), RESULTS / "standard.csv")
+    if args.suite in ("psplib", "all"):
+        write(run_psplib(args.limit, args.sets), RESULTS / "psplib.csv")
     return 0
 
 

@@ -155,6 +155,7 @@ class CpsatModel:
     s: dict[str, cp_model.IntVar] = field(default_factory=dict)
     x: dict[str, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     hire: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    interval: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     makespan: cp_model.IntVar | None = None
     need: dict[str, np.ndarray] = field(default_factory=dict)  # FTE units, roles x offsets
     cap: np.ndarray | None = None  # FTE units, roles x months (rounded down)
@@ -240,6 +241,17 @@ def start_literals(m: CpsatModel, p: str) -> dict[int, cp_model.IntVar]:
     return m.x[p]
 
 
+def project_interval(m: CpsatModel, p: str) -> cp_model.IntervalVar:
+    """The optional interval [s_p, s_p + d_p) present when y_p; made once and shared by every
+    role in which p's demand is flat, as in the textbook RCPSP model (one interval per job)."""
+    if p not in m.interval:
+        d = int(m.windows.at[p, "duration"])
+        m.interval[p] = m.model.new_optional_fixed_size_interval_var(
+            m.s[p], d, m.y[p], f"run_{p}"
+        )
+    return m.interval[p]
+
+
 def add_capacity_constraints(
     m: CpsatModel, scenario: Scenario, cap_fte: np.ndarray, max_hire: np.ndarray
 ) -> None:
@@ -275,9 +287,12 @@ def add_capacity_constraints(
                 k1 = k
                 while k1 + 1 < len(row) and row[k1 + 1] == row[k]:
                     k1 += 1
-                iv = m.model.new_optional_fixed_size_interval_var(
-                    m.s[p] + k, k1 - k + 1, m.y[p], f"use_{p}_{ri}_{k}"
-                )
+                if k == 0 and k1 == len(row) - 1:  # flat: the project's own interval
+                    iv = project_interval(m, p)
+                else:
+                    iv = m.model.new_optional_fixed_size_interval_var(
+                        m.s[p] + k, k1 - k + 1, m.y[p], f"use_{p}_{ri}_{k}"
+                    )
                 intervals.append(iv)
                 demands.append(int(row[k]))
                 k = k1 + 1
