@@ -246,9 +246,7 @@ def project_interval(m: CpsatModel, p: str) -> cp_model.IntervalVar:
     role in which p's demand is flat, as in the textbook RCPSP model (one interval per job)."""
     if p not in m.interval:
         d = int(m.windows.at[p, "duration"])
-        m.interval[p] = m.model.new_optional_fixed_size_interval_var(
-            m.s[p], d, m.y[p], f"run_{p}"
-        )
+        m.interval[p] = m.model.new_optional_fixed_size_interval_var(m.s[p], d, m.y[p], f"run_{p}")
     return m.interval[p]
 
 
