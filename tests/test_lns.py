@@ -77,7 +77,7 @@ def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
 ):
     portfolio, scenario = generated_s
     monkeypatch.setattr(milp_module, "LNS_COLUMNS", 0)  # S counts as large here
-    short = scenario.replace(time_limit_s=4, threads=1)
+    short = scenario.replace(time_limit_s=4, threads=1, solver="highs")
     plan = optimise(portfolio, short)
     search = plan.details["search"]
     assert search["slices"] >= 1 and search["bound"] is not None
@@ -89,6 +89,8 @@ def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
 
 def test_small_models_are_solved_without_the_search():
     portfolio = load_portfolio(ROOT / "data" / "sample")
-    scenario = load_scenario(ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1)
+    scenario = load_scenario(
+        ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1, solver="highs"
+    )
     plan = optimise(portfolio, scenario)
     assert "search" not in plan.details

@@ -605,14 +605,38 @@ _STATUS = {
 }
 
 
-def configure(solver: cp_model.CpSolver, scenario: Scenario, workers: int | None = None) -> None:
-    """Limits and determinism: see the module docstring."""
+#: deterministic work units per second of ``time_limit_s`` under the default settings; measured
+#: on the 2-core benchmark machine under load (0.07-0.14 units per wall second)
+WORK_PER_SECOND = 0.1
+#: the wall clock stops a deterministic run only at this multiple of ``time_limit_s``
+WALL_BACKSTOP = 3.0
+
+
+def configure(
+    solver: cp_model.CpSolver,
+    scenario: Scenario,
+    workers: int | None = None,
+    *,
+    deterministic: bool = False,
+) -> None:
+    """Limits and determinism: see the module docstring.
+
+    With ``deterministic`` (``solver="default"``) the search is interleaved whatever the number
+    of workers (its result does not depend on it) and stopped after
+    ``WORK_PER_SECOND * time_limit_s`` units of CP-SAT's deterministic time, not by the wall
+    clock, so machine load cannot change the plan; the wall clock stops it only at
+    ``WALL_BACKSTOP`` times the limit.
+    """
     p = solver.parameters
     p.max_time_in_seconds = float(scenario.time_limit_s)
     p.relative_gap_limit = float(scenario.mip_gap)
     p.num_workers = int(workers or scenario.threads or os.cpu_count() or 1)
     p.random_seed = int(scenario.seed)
     p.interleave_search = p.num_workers > 1
+    if deterministic:
+        p.interleave_search = True
+        p.max_deterministic_time = WORK_PER_SECOND * float(scenario.time_limit_s)
+        p.max_time_in_seconds = WALL_BACKSTOP * float(scenario.time_limit_s)
     p.log_search_progress = False
 
 
@@ -625,6 +649,7 @@ def optimise_cpsat(
     solver: cp_model.CpSolver | None = None,
     start: tuple[Plan | None, str | None] | None = None,
     on_solution: Callable[[dict[str, int]], None] | None = None,
+    deterministic: bool = False,
 ) -> Plan:
     """Choose and schedule projects with CP-SAT (``solver="cpsat"``), or with both engines at
     once (``solver="auto"``, see :func:`optimise_auto`).
@@ -645,6 +670,9 @@ def optimise_cpsat(
     on_solution
         Called with ``{project_id: start month index}`` for every improving plan CP-SAT finds
         (``auto`` passes them on to HiGHS).
+    deterministic
+        Stop on deterministic work instead of the wall clock (see :func:`configure`), so the
+        same input gives the same plan whatever the load (``solver="default"``).
 
     Returns
     -------
@@ -684,7 +712,9 @@ def optimise_cpsat(
             portfolio, scenario, horizon, m.empty_mandatory, values, details, **facts
         )
     solver = solver or cp_model.CpSolver()
-    configure(solver, scenario, workers)
+    configure(solver, scenario, workers, deterministic=deterministic)
+    if deterministic:
+        details["work_limit"] = solver.parameters.max_deterministic_time
     t1 = time.perf_counter()
     code = solver.solve(m.model, Relay(m, on_solution) if on_solution else None)
     facts["solve_seconds"] = time.perf_counter() - t1
@@ -728,6 +758,11 @@ def optimise_cpsat(
         if status == "optimal"
         else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
     )
+    if deterministic:
+        details["work_used"] = round(solver.deterministic_time, 3)
+        details["stopped_by_wall_clock"] = bool(
+            status != "optimal" and solver.deterministic_time < 0.99 * details["work_limit"]
+        )
     return _replace(
         plan,
         status=status,

@@ -16,7 +16,7 @@ from pmo_opt.inputs import months
 from pmo_opt.inputs.data import Portfolio
 
 OBJECTIVES = ("value", "benefit", "value_minus_delay", "makespan")
-SOLVERS = ("highs", "cbc", "cpsat", "auto")
+SOLVERS = ("default", "highs", "cbc", "cpsat", "auto")
 SCORINGS = ("weighted", "ahp", "wsjf", "benefit")
 
 
@@ -57,7 +57,7 @@ class Scenario:
     allow_hiring: bool = False
     extra_fte: dict[str, float] = field(default_factory=dict)
     max_avg_risk: float | None = None
-    solver: str = "highs"
+    solver: str = "default"
     time_limit_s: float = 60.0
     mip_gap: float = 1e-4
     threads: int | None = None

@@ -1,0 +1,54 @@
+"""``solver="default"``: the engine chosen by the shape of the problem, deterministically.
+
+The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.md``:
+
+- ``makespan`` (scheduling only: every project must be placed) -> CP-SAT, whose interval and
+  cumulative propagation is the stronger engine on schedules (PSPLIB j30: optimal on every
+  instance where HiGHS misses four of sixteen at 10 s);
+- selection with little or no timing choice (fewer than :data:`MILP_START_COLUMNS` start
+  options over all projects, e.g. a knapsack or the sample portfolio) -> HiGHS, which proves
+  these optimal in well under the limit, so the plan does not depend on the clock;
+- otherwise (selection and scheduling, many start options: the generated portfolios) -> CP-SAT.
+
+CP-SAT then runs with deterministic settings (:func:`pmo_opt.engine.cpsat.configure`):
+interleaved search, whose result does not depend on the number of workers, stopped by
+deterministic work (``max_deterministic_time``) rather than the wall clock, so the same input
+gives the same plan and status whatever the machine load. Racing both engines (``auto``) is
+not the default: which engine's plan wins there depends on thread timing.
+"""
+
+from __future__ import annotations
+
+from pmo_opt.engine.model import start_windows
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+
+#: total start options (sum over projects of hi - lo + 1) below which HiGHS is chosen
+MILP_START_COLUMNS = 600
+
+
+def start_options(portfolio: Portfolio, scenario: Scenario) -> int:
+    """The number of (project, start month) pairs the scenario leaves open."""
+    horizon = resolve_horizon(portfolio, scenario)
+    w = start_windows(portfolio, scenario, horizon)
+    return int((w["hi"] - w["lo"] + 1).clip(lower=0).sum())
+
+
+def choose_engine(portfolio: Portfolio, scenario: Scenario) -> str:
+    """``"cpsat"`` or ``"highs"`` for ``scenario.solver == "default"`` (see the module notes).
+
+    Parameters
+    ----------
+    portfolio, scenario
+        The problem; only its shape (objective, start windows) is read.
+
+    Returns
+    -------
+    str
+        The engine name, as ``Scenario.solver`` spells it.
+    """
+    if scenario.objective == "makespan":
+        return "cpsat"
+    if start_options(portfolio, scenario) < MILP_START_COLUMNS:
+        return "highs"
+    return "cpsat"
