@@ -8,7 +8,7 @@ import sys
 import highspy
 import numpy as np
 import pytest
-from builders import built_milp
+from builders import built_milp, make_portfolio
 
 import pmo_opt.engine.milp as milp_module
 from pmo_opt.engine.check import check_plan
@@ -16,7 +16,7 @@ from pmo_opt.engine.lns import Neighbourhoods, _Columns, _fits, aggregated_bound
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.rank_fill import rank_and_fill
 from pmo_opt.inputs.load import load_portfolio
-from pmo_opt.inputs.scenario import load_scenario
+from pmo_opt.inputs.scenario import Scenario, load_scenario
 from pmo_opt.paths import ROOT
 
 
@@ -87,10 +87,30 @@ def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
     assert check_plan(portfolio, short, plan) == []
 
 
-def test_small_models_are_solved_without_the_search():
+def test_small_models_are_solved_without_the_search(tmp_path):
+    projects = [
+        {"project_id": p, "duration": 2, "benefit": b, "cost": 100}
+        for p, b in zip("ABC", (10, 8, 5), strict=True)
+    ]
+    portfolio = make_portfolio(
+        tmp_path,
+        projects=projects,
+        demand=[{"project_id": p, "role": "dev", "fte": 2} for p in "ABC"],
+        capacity=[{"role": "dev", "fte": 2}],
+    )
+    scenario = Scenario(horizon_start="2027-01", horizon_months=4, solver="highs")
+    plan = optimise(portfolio, scenario)
+    assert "search" not in plan.details and plan.status == "optimal"
+
+
+def test_the_sample_gets_a_short_search_and_keeps_time_to_prove(monkeypatch):
     portfolio = load_portfolio(ROOT / "data" / "sample")
     scenario = load_scenario(
-        ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1, solver="highs"
+        ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=2, solver="highs"
     )
+    monkeypatch.setattr(milp_module, "LNS_SMALL_SECONDS", 0.5)
     plan = optimise(portfolio, scenario)
-    assert "search" not in plan.details
+    search = plan.details["search"]  # the sample has about 1,000 start columns: above 500
+    assert (
+        search["seconds"] <= 1.0 and plan.objective >= rank_and_fill(portfolio, scenario).objective
+    )
