@@ -68,5 +68,6 @@ def test_a_generated_s_gives_the_same_plan_twice_and_beats_rank_and_fill(tmp_pat
     assert first.solver == "cpsat" and first.status == "feasible"
     assert _fingerprint(first) == _fingerprint(again)
     assert first.details["work_used"] == again.details["work_used"]
+    assert not first.details["stopped_by_wall_clock"]
     assert first.objective >= rank_and_fill(portfolio, scenario).objective
     assert check_plan(portfolio, scenario, first) == []

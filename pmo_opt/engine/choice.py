@@ -11,10 +11,14 @@ The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.m
 - otherwise (selection and scheduling, many start options: the generated portfolios) -> CP-SAT.
 
 CP-SAT then runs with deterministic settings (:func:`pmo_opt.engine.cpsat.configure`):
-interleaved search, whose result does not depend on the number of workers, stopped by
-deterministic work (``max_deterministic_time``) rather than the wall clock, so the same input
-gives the same plan and status whatever the machine load. Racing both engines (``auto``) is
-not the default: which engine's plan wins there depends on thread timing.
+interleaved search on a fixed number of workers (2 unless ``threads`` says otherwise, never
+the machine's core count), stopped by deterministic work (``max_deterministic_time``) rather
+than the wall clock, so the same input gives the same plan and status whatever the machine
+load. The price: the wall time of a run varies with the load and the problem (PSPLIB j60 at
+``time_limit_s=10``: 0.3-30 s under load), and the wall clock stops it only at three times
+the limit plus 30 s, in which case ``details["stopped_by_wall_clock"]`` says the plan may not
+repeat. Racing both engines (``auto``) is not the default: which engine's plan wins there
+depends on thread timing.
 """
 
 from __future__ import annotations

@@ -50,7 +50,9 @@ rounded to nearest; the plan's ``objective`` is always re-evaluated unscaled fro
 
 Determinism: with more than one worker CP-SAT's parallel portfolio depends on thread timing, so
 ``interleave_search`` is on: the workers' chunks are scheduled in a fixed order, the same input
-and seed give the same plan (short of the wall-clock limit cutting a different chunk).
+and seed give the same plan (short of the wall-clock limit cutting a different chunk). Under
+the default settings (``deterministic``, see :func:`configure`) the limit is deterministic work
+on a fixed number of workers, so not even the load changes the plan.
 
 Warm start: every decision of ``warm_start`` is a hint; without one, the rank-and-fill plan
 (when it breaks no rule, the MILP path's own first incumbent) is, and under ``makespan`` its
@@ -608,8 +610,15 @@ _STATUS = {
 #: deterministic work units per second of ``time_limit_s`` under the default settings; measured
 #: on the 2-core benchmark machine under load (0.07-0.14 units per wall second)
 WORK_PER_SECOND = 0.1
-#: the wall clock stops a deterministic run only at this multiple of ``time_limit_s``
+#: the wall clock stops a deterministic run only at this multiple of ``time_limit_s`` plus
+#: ``WALL_EXTRA_S`` (presolve and the first batch cost seconds whatever the limit)
 WALL_BACKSTOP = 3.0
+WALL_EXTRA_S = 30.0
+#: workers and tasks per batch of interleaved search under the default settings: fixed, not
+#: the machine's core count, since the plan depends on both (measured: 1 and 2 workers give
+#: different plans of generated S)
+DETERMINISTIC_WORKERS = 2
+INTERLEAVE_BATCH = 6
 
 
 def configure(
@@ -621,11 +630,11 @@ def configure(
 ) -> None:
     """Limits and determinism: see the module docstring.
 
-    With ``deterministic`` (``solver="default"``) the search is interleaved whatever the number
-    of workers (its result does not depend on it) and stopped after
+    With ``deterministic`` (``solver="default"``) the search is interleaved on a fixed number
+    of workers (``threads``, else ``DETERMINISTIC_WORKERS``) with a fixed batch size, and stopped after
     ``WORK_PER_SECOND * time_limit_s`` units of CP-SAT's deterministic time, not by the wall
     clock, so machine load cannot change the plan; the wall clock stops it only at
-    ``WALL_BACKSTOP`` times the limit.
+    ``WALL_BACKSTOP`` times the limit plus ``WALL_EXTRA_S``.
     """
     p = solver.parameters
     p.max_time_in_seconds = float(scenario.time_limit_s)
@@ -634,9 +643,11 @@ def configure(
     p.random_seed = int(scenario.seed)
     p.interleave_search = p.num_workers > 1
     if deterministic:
+        p.num_workers = int(workers or scenario.threads or DETERMINISTIC_WORKERS)
         p.interleave_search = True
+        p.interleave_batch_size = INTERLEAVE_BATCH
         p.max_deterministic_time = WORK_PER_SECOND * float(scenario.time_limit_s)
-        p.max_time_in_seconds = WALL_BACKSTOP * float(scenario.time_limit_s)
+        p.max_time_in_seconds = WALL_BACKSTOP * float(scenario.time_limit_s) + WALL_EXTRA_S
     p.log_search_progress = False
 
 
