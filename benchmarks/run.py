@@ -353,7 +353,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.suite in ("standard", "all"):
         write(run_standard(args.engines, args.limit), RESULTS / "standard.csv")
     if args.suite in ("psplib", "all"):
-        write(run_psplib(args.limit, args.sets), RESULTS / "psplib.csv")
+        rows = run_psplib(args.limit, args.sets)
+        path = RESULTS / "psplib.csv"
+        if args.sets and path.exists():  # rows of the sets not rerun stay
+            with path.open(newline="") as f:
+                rows = [r for r in csv.DictReader(f) if r["set"] not in args.sets] + rows
+        write(rows, path)
     return 0
 
 
