@@ -6,9 +6,14 @@ The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.m
   cumulative propagation is the stronger engine on schedules (PSPLIB j30: optimal on every
   instance where HiGHS misses four of sixteen at 10 s);
 - selection with little or no timing choice (fewer than :data:`MILP_START_COLUMNS` start
-  options over all projects, e.g. a knapsack or the sample portfolio) -> HiGHS, which proves
-  these optimal in well under the limit, so the plan does not depend on the clock;
-- otherwise (selection and scheduling, many start options: the generated portfolios) -> CP-SAT.
+  options over all projects, e.g. a knapsack) -> HiGHS, which proves these optimal in well
+  under the limit, so the plan does not depend on the clock;
+- capacity-bound portfolios, where the work asked for is at least :data:`CAPACITY_BOUND` times
+  the role capacity of the horizon (the generated portfolios: 1.66-1.91), so that packing the
+  work into the months decides the plan -> CP-SAT (S at 5 s: 1,757 where HiGHS returns
+  rank-and-fill's 1,524);
+- otherwise (the work mostly fits, money and choice bind, like the sample at 0.95) -> HiGHS,
+  which proves the sample optimal in seconds.
 
 CP-SAT then runs with deterministic settings (:func:`pmo_opt.engine.cpsat.configure`):
 interleaved search on a fixed number of workers (2 unless ``threads`` says otherwise, never
@@ -24,11 +29,14 @@ depends on thread timing.
 from __future__ import annotations
 
 from pmo_opt.engine.model import start_windows
+from pmo_opt.engine.plan import capacity_grid
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: total start options (sum over projects of hi - lo + 1) below which HiGHS is chosen
 MILP_START_COLUMNS = 600
+#: FTE-months asked for over FTE-months available from which CP-SAT is chosen
+CAPACITY_BOUND = 1.2
 
 
 def start_options(portfolio: Portfolio, scenario: Scenario) -> int:
@@ -44,7 +52,7 @@ def choose_engine(portfolio: Portfolio, scenario: Scenario) -> str:
     Parameters
     ----------
     portfolio, scenario
-        The problem; only its shape (objective, start windows) is read.
+        The problem; only its shape (objective, start windows, demand over capacity) is read.
 
     Returns
     -------
@@ -55,4 +63,14 @@ def choose_engine(portfolio: Portfolio, scenario: Scenario) -> str:
         return "cpsat"
     if start_options(portfolio, scenario) < MILP_START_COLUMNS:
         return "highs"
-    return "cpsat"
+    return "cpsat" if capacity_load(portfolio, scenario) >= CAPACITY_BOUND else "highs"
+
+
+def capacity_load(portfolio: Portfolio, scenario: Scenario) -> float:
+    """FTE-months of demand of every project that may be chosen over the FTE-months of role
+    capacity in the horizon (``inf`` when there is no capacity)."""
+    horizon = resolve_horizon(portfolio, scenario)
+    available = float(capacity_grid(portfolio, horizon, scenario)["fte"].sum())
+    demand = portfolio.demand[~portfolio.demand["project_id"].isin(scenario.force_out)]
+    asked = float(demand["fte"].sum())
+    return asked / available if available > 0 else float("inf")
