@@ -67,7 +67,7 @@ def record_best(rows: list[dict]) -> None:
                 "size": key[0],
                 "seed": key[1],
                 "best_known": r["value"],
-                "engine": r["solver"],
+                "engine": f"default ({r['solver']})" if r["engine"] == "default" else r["solver"],
                 "time_limit_s": r["time_limit_s"],
                 "date": time.strftime("%Y-%m-%d", time.gmtime()),
                 "commit": _commit(),
