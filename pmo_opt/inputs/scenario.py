@@ -37,7 +37,9 @@ class Scenario:
     allow_hiring : let the optimiser add FTE at the roles' hire cost, up to ``max_hire_fte``.
     extra_fte : role -> FTE added to that role's capacity in every month (planned hires).
     max_avg_risk : optional cap on the average risk of the selected projects.
-    solver, time_limit_s, mip_gap, threads : engine and limits (``threads`` None = all cores).
+    solver, time_limit_s, mip_gap, threads : engine and limits (``threads`` None = all cores;
+        ``solver="default"`` picks the engine by the problem's shape, with repeatable plans:
+        ``pmo_opt.engine.choice``).
     seed : for everything random (rank stability, Monte Carlo).
     scheduler : a Dask scheduler address (``tcp://10.0.0.5:8786``) on which sweeps (frontier,
         Monte Carlo, scenario comparison, why-not) run; ``None`` = local processes. Where a
