@@ -1,5 +1,5 @@
-"""``solver="default"``: the engine chosen by the shape of the problem; repeatable plans up to
-the size of the generated M.
+"""``solver="default"``: the engine chosen by the shape of the problem, with repeatable plans
+below 4,000 start options (smaller than the generated M).
 
 The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.md``:
 
