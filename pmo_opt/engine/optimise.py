@@ -1,7 +1,7 @@
 """``optimise(portfolio, scenario) -> Plan``: the one front door to the engines.
 
-``scenario.solver`` picks the engine: ``default`` (no flag needed) one chosen by the shape of the
-problem, deterministically (:mod:`~pmo_opt.engine.choice`); ``highs`` the MILP (:mod:`~pmo_opt.engine.milp`),
+``scenario.solver`` picks the engine: ``default`` (no flag needed) one chosen by the shape of
+the problem (:mod:`~pmo_opt.engine.choice`); ``highs`` the MILP (:mod:`~pmo_opt.engine.milp`),
 ``cpsat`` CP-SAT (:mod:`~pmo_opt.engine.cpsat`), ``auto`` both at once
 (:mod:`~pmo_opt.engine.auto`). The engines never import each other; only this module and
 ``auto`` know them all. CP-SAT (OR-Tools) is imported only when asked for.
@@ -62,7 +62,10 @@ def optimise(
             plan = optimise_milp(
                 portfolio, scenario.replace(solver=engine), warm_start, stop=stop, offers=offers
             )
-        return replace(plan, details={**plan.details, "engine_choice": "by problem shape"})
+        # the plan keeps the scenario as given (solver=default); plan.solver names the engine
+        return replace(
+            plan, scenario=scenario, details={**plan.details, "engine_choice": "by problem shape"}
+        )
     if scenario.solver == "auto":
         from pmo_opt.engine.auto import optimise_auto  # imports OR-Tools: only when asked for
 
