@@ -8,15 +8,14 @@ import sys
 import highspy
 import numpy as np
 import pytest
-from builders import built_milp
+from builders import built_milp, make_portfolio
 
-import pmo_opt.engine.milp as milp_module
 from pmo_opt.engine.check import check_plan
 from pmo_opt.engine.lns import Neighbourhoods, _Columns, _fits, aggregated_bound, improve
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.rank_fill import rank_and_fill
 from pmo_opt.inputs.load import load_portfolio
-from pmo_opt.inputs.scenario import load_scenario
+from pmo_opt.inputs.scenario import Scenario, load_scenario
 from pmo_opt.paths import ROOT
 
 
@@ -72,12 +71,10 @@ def test_aggregated_relaxation_bounds_the_plans_and_is_weaker_than_the_full_one(
     assert full.getInfo().objective_function_value >= bound
 
 
-def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
-    generated_s, monkeypatch
-):
+def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(generated_s):
     portfolio, scenario = generated_s
-    monkeypatch.setattr(milp_module, "LNS_COLUMNS", 0)  # S counts as large here
-    short = scenario.replace(time_limit_s=4, threads=1)
+    # S (about 900 start columns, demand 1.7x capacity) gets the search since issue 15
+    short = scenario.replace(time_limit_s=4, solver="highs")
     plan = optimise(portfolio, short)
     search = plan.details["search"]
     assert search["slices"] >= 1 and search["bound"] is not None
@@ -87,8 +84,27 @@ def test_a_large_model_gets_the_search_and_a_plan_no_worse_than_rank_and_fill(
     assert check_plan(portfolio, short, plan) == []
 
 
-def test_small_models_are_solved_without_the_search():
+def test_small_models_are_solved_without_the_search(tmp_path):
+    projects = [
+        {"project_id": p, "duration": 2, "benefit": b, "cost": 100}
+        for p, b in zip("ABC", (10, 8, 5), strict=True)
+    ]
+    portfolio = make_portfolio(
+        tmp_path,
+        projects=projects,
+        demand=[{"project_id": p, "role": "dev", "fte": 2} for p in "ABC"],
+        capacity=[{"role": "dev", "fte": 2}],
+    )
+    scenario = Scenario(horizon_start="2027-01", horizon_months=4, solver="highs")
+    plan = optimise(portfolio, scenario)
+    assert "search" not in plan.details and plan.status == "optimal"
+
+
+def test_the_sample_is_left_to_highs_without_the_search():
+    # about 1,000 start columns, above LNS_COLUMNS, but the work mostly fits (0.95 of capacity)
     portfolio = load_portfolio(ROOT / "data" / "sample")
-    scenario = load_scenario(ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1)
+    scenario = load_scenario(
+        ROOT / "data" / "scenarios" / "baseline.yaml", time_limit_s=1, solver="highs"
+    )
     plan = optimise(portfolio, scenario)
     assert "search" not in plan.details

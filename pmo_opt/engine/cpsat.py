@@ -50,7 +50,9 @@ rounded to nearest; the plan's ``objective`` is always re-evaluated unscaled fro
 
 Determinism: with more than one worker CP-SAT's parallel portfolio depends on thread timing, so
 ``interleave_search`` is on: the workers' chunks are scheduled in a fixed order, the same input
-and seed give the same plan (short of the wall-clock limit cutting a different chunk).
+and seed give the same plan (short of the wall-clock limit cutting a different chunk). Under
+the default settings (``deterministic``, see :func:`configure`) the limit is deterministic work
+on a fixed number of workers, so not even the load changes the plan.
 
 Warm start: every decision of ``warm_start`` is a hint; without one, the rank-and-fill plan
 (when it breaks no rule, the MILP path's own first incumbent) is, and under ``makespan`` its
@@ -156,6 +158,7 @@ class CpsatModel:
     s: dict[str, cp_model.IntVar] = field(default_factory=dict)
     x: dict[str, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     hire: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    interval: dict[str, cp_model.IntervalVar] = field(default_factory=dict)
     makespan: cp_model.IntVar | None = None
     need: dict[str, np.ndarray] = field(default_factory=dict)  # FTE units, roles x offsets
     cap: np.ndarray | None = None  # FTE units, roles x months (rounded down)
@@ -241,6 +244,15 @@ def start_literals(m: CpsatModel, p: str) -> dict[int, cp_model.IntVar]:
     return m.x[p]
 
 
+def project_interval(m: CpsatModel, p: str) -> cp_model.IntervalVar:
+    """The optional interval [s_p, s_p + d_p) present when y_p; made once and shared by every
+    role in which p's demand is flat, as in the textbook RCPSP model (one interval per job)."""
+    if p not in m.interval:
+        d = int(m.windows.at[p, "duration"])
+        m.interval[p] = m.model.new_optional_fixed_size_interval_var(m.s[p], d, m.y[p], f"run_{p}")
+    return m.interval[p]
+
+
 def add_capacity_constraints(
     m: CpsatModel, scenario: Scenario, cap_fte: np.ndarray, max_hire: np.ndarray
 ) -> None:
@@ -276,9 +288,12 @@ def add_capacity_constraints(
                 k1 = k
                 while k1 + 1 < len(row) and row[k1 + 1] == row[k]:
                     k1 += 1
-                iv = m.model.new_optional_fixed_size_interval_var(
-                    m.s[p] + k, k1 - k + 1, m.y[p], f"use_{p}_{ri}_{k}"
-                )
+                if k == 0 and k1 == len(row) - 1:  # flat: the project's own interval
+                    iv = project_interval(m, p)
+                else:
+                    iv = m.model.new_optional_fixed_size_interval_var(
+                        m.s[p] + k, k1 - k + 1, m.y[p], f"use_{p}_{ri}_{k}"
+                    )
                 intervals.append(iv)
                 demands.append(int(row[k]))
                 k = k1 + 1
@@ -640,14 +655,47 @@ _STATUS = {
 }
 
 
-def configure(solver: cp_model.CpSolver, scenario: Scenario, workers: int | None = None) -> None:
-    """Limits and determinism: see the module docstring."""
+#: deterministic work units per second of ``time_limit_s`` under the default settings; measured
+#: on the 2-core benchmark machine under load (0.07-0.14 units per wall second)
+WORK_PER_SECOND = 0.1
+#: the wall clock stops a deterministic run only at this multiple of ``time_limit_s`` plus
+#: ``WALL_EXTRA_S`` (presolve and the first batch cost seconds whatever the limit)
+WALL_BACKSTOP = 3.0
+WALL_EXTRA_S = 30.0
+#: workers and tasks per batch of interleaved search under the default settings: fixed, not
+#: the machine's core count, since the plan depends on both (measured: 1 and 2 workers give
+#: different plans of generated S)
+DETERMINISTIC_WORKERS = 2
+INTERLEAVE_BATCH = 6
+
+
+def configure(
+    solver: cp_model.CpSolver,
+    scenario: Scenario,
+    workers: int | None = None,
+    *,
+    deterministic: bool = False,
+) -> None:
+    """Limits and determinism: see the module docstring.
+
+    With ``deterministic`` (``solver="default"``) the search is interleaved on a fixed number
+    of workers (``threads``, else ``DETERMINISTIC_WORKERS``) with a fixed batch size, and stopped after
+    ``WORK_PER_SECOND * time_limit_s`` units of CP-SAT's deterministic time, not by the wall
+    clock, so machine load cannot change the plan; the wall clock stops it only at
+    ``WALL_BACKSTOP`` times the limit plus ``WALL_EXTRA_S``.
+    """
     p = solver.parameters
     p.max_time_in_seconds = float(scenario.time_limit_s)
     p.relative_gap_limit = float(scenario.mip_gap)
     p.num_workers = int(workers or scenario.solver_threads)  # capped at the cores
     p.random_seed = int(scenario.seed)
     p.interleave_search = p.num_workers > 1
+    if deterministic:
+        p.num_workers = int(workers or scenario.threads or DETERMINISTIC_WORKERS)
+        p.interleave_search = True
+        p.interleave_batch_size = INTERLEAVE_BATCH
+        p.max_deterministic_time = WORK_PER_SECOND * float(scenario.time_limit_s)
+        p.max_time_in_seconds = WALL_BACKSTOP * float(scenario.time_limit_s) + WALL_EXTRA_S
     p.log_search_progress = False
 
 
@@ -660,6 +708,7 @@ def optimise_cpsat(
     solver: cp_model.CpSolver | None = None,
     start: tuple[Plan | None, str | None] | None = None,
     on_solution: Callable[[dict[str, int]], None] | None = None,
+    deterministic: bool = False,
 ) -> Plan:
     """Choose and schedule projects with CP-SAT (``solver="cpsat"``), or with both engines at
     once (``solver="auto"``, see :func:`optimise_auto`).
@@ -680,6 +729,9 @@ def optimise_cpsat(
     on_solution
         Called with ``{project_id: start month index}`` for every improving plan CP-SAT finds
         (``auto`` passes them on to HiGHS).
+    deterministic
+        Stop on deterministic work instead of the wall clock (see :func:`configure`), so the
+        same input gives the same plan whatever the load (``solver="default"``).
 
     Returns
     -------
@@ -719,7 +771,9 @@ def optimise_cpsat(
             portfolio, scenario, horizon, m.empty_mandatory, values, details, **facts
         )
     solver = solver or cp_model.CpSolver()
-    configure(solver, scenario, workers)
+    configure(solver, scenario, workers, deterministic=deterministic)
+    if deterministic:
+        details["work_limit"] = solver.parameters.max_deterministic_time
     t1 = time.perf_counter()
     code = solver.solve(m.model, Relay(m, on_solution) if on_solution else None)
     facts["solve_seconds"] = time.perf_counter() - t1
@@ -764,6 +818,11 @@ def optimise_cpsat(
         if status == "optimal"
         else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
     )
+    if deterministic:
+        details["work_used"] = round(solver.deterministic_time, 3)
+        details["stopped_by_wall_clock"] = bool(
+            status != "optimal" and solver.deterministic_time < 0.99 * details["work_limit"]
+        )
     plan = _replace(
         plan,
         status=status,

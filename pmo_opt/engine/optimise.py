@@ -1,6 +1,7 @@
 """``optimise(portfolio, scenario) -> Plan``: the one front door to the engines.
 
-``scenario.solver`` picks the engine: ``highs`` the MILP (:mod:`~pmo_opt.engine.milp`),
+``scenario.solver`` picks the engine: ``default`` (no flag needed) one chosen by the shape of
+the problem (:mod:`~pmo_opt.engine.choice`); ``highs`` the MILP (:mod:`~pmo_opt.engine.milp`),
 ``cpsat`` CP-SAT (:mod:`~pmo_opt.engine.cpsat`), ``auto`` both at once
 (:mod:`~pmo_opt.engine.auto`). The engines never import each other; only this module and
 ``auto`` know them all. CP-SAT (OR-Tools) is imported only when asked for.
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
+from pmo_opt.engine.choice import choose_engine
 from pmo_opt.engine.milp import optimise_milp
 from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
@@ -47,6 +50,22 @@ def optimise(
     """
     scenario = scenario or Scenario()
     check_decisions(portfolio, scenario)
+    if scenario.solver == "default":
+        engine = choose_engine(portfolio, scenario)
+        if engine == "cpsat":
+            from pmo_opt.engine.cpsat import optimise_cpsat
+
+            plan = optimise_cpsat(
+                portfolio, scenario.replace(solver="cpsat"), warm_start, deterministic=True
+            )
+        else:
+            plan = optimise_milp(
+                portfolio, scenario.replace(solver=engine), warm_start, stop=stop, offers=offers
+            )
+        # the plan keeps the scenario as given (solver=default); plan.solver names the engine
+        return replace(
+            plan, scenario=scenario, details={**plan.details, "engine_choice": "by problem shape"}
+        )
     if scenario.solver == "auto":
         from pmo_opt.engine.auto import optimise_auto  # imports OR-Tools: only when asked for
 

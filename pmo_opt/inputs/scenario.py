@@ -31,7 +31,7 @@ MAX_DESCRIPTION_CHARS = 10_000
 #: largest sane scale factor, extra FTE and time limit (a week)
 MAX_SCALE, MAX_EXTRA_FTE, MAX_TIME_LIMIT_S = 1e3, 1e4, 7 * 24 * 3600.0
 OBJECTIVES = ("value", "benefit", "value_minus_delay", "makespan")
-SOLVERS = ("highs", "cbc", "cpsat", "auto")
+SOLVERS = ("default", "highs", "cbc", "cpsat", "auto")
 SCORINGS = ("weighted", "ahp", "wsjf", "benefit")
 
 
@@ -52,7 +52,9 @@ class Scenario:
     allow_hiring : let the optimiser add FTE at the roles' hire cost, up to ``max_hire_fte``.
     extra_fte : role -> FTE added to that role's capacity in every month (planned hires).
     max_avg_risk : optional cap on the average risk of the selected projects.
-    solver, time_limit_s, mip_gap, threads : engine and limits (``threads`` None = all cores).
+    solver, time_limit_s, mip_gap, threads : engine and limits (``threads`` None = all cores;
+        ``solver="default"`` picks the engine by the problem's shape, with repeatable plans:
+        ``pmo_opt.engine.choice``).
     seed : for everything random (rank stability, Monte Carlo).
     scheduler : a Dask scheduler address (``tcp://10.0.0.5:8786``) on which sweeps (frontier,
         Monte Carlo, scenario comparison, why-not) run; ``None`` = local processes. Where a
@@ -82,7 +84,7 @@ class Scenario:
     allow_hiring: bool = False
     extra_fte: dict[str, float] = field(default_factory=dict)
     max_avg_risk: float | None = None
-    solver: str = "highs"
+    solver: str = "default"
     time_limit_s: float = 60.0
     mip_gap: float = 1e-4
     threads: int | None = None

@@ -1,0 +1,85 @@
+"""``solver="default"``: the engine chosen by the shape of the problem, with repeatable plans
+below 4,000 start options (smaller than the generated M).
+
+The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.md``:
+
+- ``makespan`` (scheduling only: every project must be placed) -> CP-SAT, whose interval and
+  cumulative propagation is the stronger engine on schedules (PSPLIB j30: optimal on every
+  instance where HiGHS misses four of sixteen at 10 s);
+- selection with little or no timing choice (fewer than :data:`MILP_START_COLUMNS` start
+  options over all projects, e.g. a knapsack) -> HiGHS, which proves these optimal in well
+  under the limit, so the plan does not depend on the clock;
+- capacity-bound portfolios, where the work asked for is at least :data:`CAPACITY_BOUND` times
+  the role capacity of the horizon (the generated portfolios: 1.66-1.91), so that packing the
+  work into the months decides the plan -> CP-SAT (S at 5 s: 1,757 where HiGHS returns
+  rank-and-fill's 1,524);
+- otherwise (the work mostly fits, money and choice bind, like the sample at 0.95) -> HiGHS,
+  which proves the sample optimal in seconds;
+- and from :data:`LARGE_START_COLUMNS` start options (generated M: 6,000) -> HiGHS with the
+  neighbourhood search, which finds far more in the limit than CP-SAT's deterministic search
+  (M at 60 s: 7,702.8 against 7,412.2; L at 120 s: 34,425 against 31,340, rank-and-fill
+  31,301). Its search is sliced by the wall clock, so on these sizes the plan can change with
+  the machine load: the one place where the default trades repeatability for value.
+
+CP-SAT then runs with deterministic settings (:func:`pmo_opt.engine.cpsat.configure`):
+interleaved search on a fixed number of workers (2 unless ``threads`` says otherwise, never
+the machine's core count), stopped by deterministic work (``max_deterministic_time``) rather
+than the wall clock, so the same input gives the same plan and status whatever the machine
+load. The price: the wall time of a run varies with the load and the problem (PSPLIB j60 at
+``time_limit_s=10``: 0.3-30 s under load), and the wall clock stops it only at three times
+the limit plus 30 s, in which case ``details["stopped_by_wall_clock"]`` says the plan may not
+repeat. Racing both engines (``auto``) is not the default: which engine's plan wins there
+depends on thread timing.
+"""
+
+from __future__ import annotations
+
+from pmo_opt.engine.model import start_windows
+from pmo_opt.engine.plan import capacity_grid
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+
+#: total start options (sum over projects of hi - lo + 1) below which HiGHS is chosen
+MILP_START_COLUMNS = 600
+#: FTE-months asked for over FTE-months available from which CP-SAT is chosen
+CAPACITY_BOUND = 1.2
+#: start options from which HiGHS with the neighbourhood search is chosen whatever the shape
+LARGE_START_COLUMNS = 4_000
+
+
+def start_options(portfolio: Portfolio, scenario: Scenario) -> int:
+    """The number of (project, start month) pairs the scenario leaves open."""
+    horizon = resolve_horizon(portfolio, scenario)
+    w = start_windows(portfolio, scenario, horizon)
+    return int((w["hi"] - w["lo"] + 1).clip(lower=0).sum())
+
+
+def choose_engine(portfolio: Portfolio, scenario: Scenario) -> str:
+    """``"cpsat"`` or ``"highs"`` for ``scenario.solver == "default"`` (see the module notes).
+
+    Parameters
+    ----------
+    portfolio, scenario
+        The problem; only its shape (objective, start windows, demand over capacity) is read.
+
+    Returns
+    -------
+    str
+        The engine name, as ``Scenario.solver`` spells it.
+    """
+    if scenario.objective == "makespan":
+        return "cpsat"
+    options = start_options(portfolio, scenario)
+    if options < MILP_START_COLUMNS or options >= LARGE_START_COLUMNS:
+        return "highs"
+    return "cpsat" if capacity_load(portfolio, scenario) >= CAPACITY_BOUND else "highs"
+
+
+def capacity_load(portfolio: Portfolio, scenario: Scenario) -> float:
+    """FTE-months of demand of every project that may be chosen over the FTE-months of role
+    capacity in the horizon (``inf`` when there is no capacity)."""
+    horizon = resolve_horizon(portfolio, scenario)
+    available = float(capacity_grid(portfolio, horizon, scenario)["fte"].sum())
+    demand = portfolio.demand[~portfolio.demand["project_id"].isin(scenario.force_out)]
+    asked = float(demand["fte"].sum())
+    return asked / available if available > 0 else float("inf")
