@@ -98,6 +98,15 @@ def _inputs(args: argparse.Namespace):
     return portfolio, scenario
 
 
+def _engine_name(portfolio, scenario) -> str:
+    """The engine a run uses: the scenario's, or the one ``solver=default`` picks."""
+    if scenario.solver != "default":
+        return scenario.solver
+    from pmo_opt.engine.choice import choose_engine
+
+    return choose_engine(portfolio, scenario)
+
+
 def _baseline_resolver(args: argparse.Namespace):
     """``baseline: approved`` or a run id, looked up in the ledger and written as
     ``baseline.csv`` into ``--out`` (a temporary folder without one), so that the run's folder
@@ -225,7 +234,7 @@ def _plan(args: argparse.Namespace, run_id: str):
     portfolio, scenario = _inputs(args)
     if len(portfolio.projects) >= PROGRESS_PROJECTS:
         _progress(
-            f"planning {len(portfolio.projects):,} projects with {scenario.solver} "
+            f"planning {len(portfolio.projects):,} projects with {_engine_name(portfolio, scenario)} "
             f"(time limit {scenario.time_limit_s:g} s for building and solving)"
         )
     plan = optimise(portfolio, scenario)

@@ -816,7 +816,12 @@ def optimise_cpsat(
     message = (
         f"proven optimal within a relative gap of {scenario.mip_gap:g}"
         if status == "optimal"
-        else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
+        else (
+            f"stopped at its deterministic work limit ({details['work_limit']:g} units, set "
+            f"from time_limit_s={scenario.time_limit_s:g}) before proving optimality"
+            if deterministic and solver.deterministic_time >= 0.99 * details["work_limit"]
+            else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
+        )
     )
     if deterministic:
         details["work_used"] = round(solver.deterministic_time, 3)
