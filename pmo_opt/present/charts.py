@@ -15,14 +15,15 @@ import io
 import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs import months
+from pmo_opt.text import escape_mathtext
 
 #: Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, reddish purple,
 #: sky blue, vermillion, yellow, black.
@@ -31,6 +32,10 @@ BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = PALETTE[:6]
 GREY = "#7F7F7F"
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 CURRENCY = "currency units"
+#: the utilisation scale of every capacity heatmap (pages 01 and 04 alike): 0% to 150%
+UTIL_TOP = 1.5
+#: a role-month at or above this share of its capacity is full (as narrative.FULL)
+FULL = 0.99
 
 
 class ChartFigure(Figure):
@@ -56,8 +61,18 @@ def _tidy(ax, grid_axis: str | None = "y") -> None:
         ax.set_axisbelow(True)
 
 
+def short_number(x: float) -> str:
+    """``21050000`` -> ``21M``, ``21500000`` -> ``21.5M``, ``245000`` -> ``245k``, ``950`` ->
+    ``950``: axis tick text that never runs into its neighbour."""
+    sign, x = ("-" if x < 0 else ""), abs(float(x))
+    for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if x >= size:
+            return f"{sign}{x / size:,.3g}{unit}"
+    return f"{sign}{x:,.3g}" if x < 100 else f"{sign}{x:,.0f}"
+
+
 def _thousands(ax, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda x, _: f"{x:,.0f}")
+    fmt = FuncFormatter(lambda x, _: short_number(x))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
@@ -71,7 +86,8 @@ def _projects(plan: Plan | pd.DataFrame) -> pd.DataFrame:
 
 def _label(pid: object, name: object, width: int = 32) -> str:
     text = str(pid) if name is None or pd.isna(name) or str(name) == str(pid) else f"{pid} {name}"
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+    text = text if len(text) <= width else text[: width - 1] + "\u2026"
+    return escape_mathtext(text)  # a "$" in a name is a dollar sign, never mathtext
 
 
 def _month_ticks(ax, first: int, count: int, axis: str = "x") -> None:
@@ -148,7 +164,7 @@ def value_cost_bubble(
     if len(df) <= annotate_max:
         for pid, row in df.iterrows():
             ax.annotate(
-                str(pid),
+                escape_mathtext(pid),
                 (row["cost"], row["value"]),
                 xytext=(4, 4),
                 textcoords="offset points",
@@ -183,8 +199,8 @@ def value_cost_bubble(
                 )
             )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    ax.set_xlabel(f"cost ({currency})")
-    ax.set_ylabel(value_label)
+    ax.set_xlabel(escape_mathtext(f"cost ({currency})"))
+    ax.set_ylabel(escape_mathtext(value_label))
     ax.set_title(
         f"Value against cost: {int(selected.sum())} of {len(df)} projects selected"
         + (" (bubble size = risk)" if np.isfinite(lo) and hi > lo else "")
@@ -240,6 +256,19 @@ def efficient_frontier(
     else:
         fig, ax = _figure(8, 5)
     ax.plot(x, y, color=BLUE, marker="o", linewidth=2, label="best value for the budget")
+    if "status" in df.columns:
+        unproven = (df["status"].astype(str) != "optimal").to_numpy()
+        if unproven.any():
+            ax.scatter(
+                x[unproven],
+                y[unproven],
+                s=70,
+                facecolors="white",
+                edgecolors=BLUE,
+                linewidths=1.8,
+                zorder=5,
+                label="not proven optimal (time limit)",
+            )
     if "knee" in df.columns:
         marked = np.flatnonzero(df["knee"].fillna(False).astype(bool).to_numpy())
         knee = int(marked[0]) if len(marked) else None
@@ -257,7 +286,7 @@ def efficient_frontier(
             label="knee",
         )
         ax.annotate(
-            f"knee: {x[knee]:,.0f}",
+            f"knee: {short_number(x[knee])}",
             (x[knee], y[knee]),
             xytext=(10, -18),
             textcoords="offset points",
@@ -266,32 +295,38 @@ def efficient_frontier(
     if current_budget is not None:
         ax.axvline(current_budget, color="black", linestyle="--", linewidth=1.2)
         ax.annotate(
-            f"current budget {current_budget:,.0f}",
+            f"current budget {short_number(current_budget)}",
             (current_budget, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(4, -12),
             textcoords="offset points",
         )
-    ax.set_ylabel(value_label)
+    ax.set_ylabel(escape_mathtext(value_label))
     ax.set_title("Efficient frontier: what each budget level buys")
     ax.legend(loc="lower right", frameon=False)
     _tidy(ax)
     bottom = ax
     if with_marginal:
         # each bar spans the step it measures: from the previous budget level to this one
-        steps = df[marginal].fillna(0.0).to_numpy(dtype=float)[1:]
+        # value per million of budget: readable numbers (per unit they are 0.00002)
+        steps = df[marginal].fillna(0.0).to_numpy(dtype=float)[1:] * 1e6
         axm.bar(x[:-1], steps, width=np.diff(x), align="edge", color=SKY, edgecolor="white")
-        axm.set_ylabel("marginal value\nper unit of budget")
+        axm.set_ylabel(escape_mathtext(f"value per extra\nmillion ({currency})"), fontsize=9)
+        _thousands(axm, "y")
         if current_budget is not None:
             axm.axvline(current_budget, color="black", linestyle="--", linewidth=1.2)
         _tidy(axm)
         bottom = axm
-    bottom.set_xlabel(f"budget ({currency})")
+    bottom.set_xlabel(escape_mathtext(f"budget ({currency})"))
     _thousands(bottom, "x")
     return fig
 
 
-def capacity_heatmap(load_df: pd.DataFrame, annotate_max: int = 400) -> Figure:
+def capacity_heatmap(
+    load_df: pd.DataFrame,
+    annotate_max: int = 400,
+    title: str = "Capacity utilisation by role and month (100% = fully used)",
+) -> Figure:
     """Utilisation per role and month, ``demand / (capacity + hired)``, diverging around 100%.
 
     Parameters
@@ -301,12 +336,15 @@ def capacity_heatmap(load_df: pd.DataFrame, annotate_max: int = 400) -> Figure:
         ``hired_fte`` (a Plan's ``load``).
     annotate_max
         Cells are labelled with their percentage when there are at most this many.
+    title
+        The chart's title (say which chart is hypothetical).
 
     Notes
     -----
-    Blue is spare capacity, white is exactly full, red is over capacity (a valid plan has no
-    red, unless the data has demand for a role with no capacity, drawn at the top of the
-    scale and labelled "no cap"). Cells with neither demand nor capacity are grey.
+    The bottleneck is the salient colour: pale yellow is spare capacity, deep orange is full
+    and dark red is over capacity (a valid plan has none, unless the data has demand for a role
+    with no capacity, labelled "no cap"), on one fixed scale from 0% to :data:`UTIL_TOP` for
+    every heatmap. Cells with neither demand nor capacity are grey.
     """
     df = load_df.copy()
     hired = df["hired_fte"] if "hired_fte" in df else 0.0
@@ -318,10 +356,9 @@ def capacity_heatmap(load_df: pd.DataFrame, annotate_max: int = 400) -> Figure:
     grid = df.pivot_table(index="role", columns="month", values="util", aggfunc="max", dropna=False)
     grid = grid.reindex(index=sorted(grid.index), columns=sorted(grid.columns))
     values = grid.to_numpy(dtype=float)
-    finite = values[np.isfinite(values)]
-    top = float(np.clip(finite.max() if finite.size else 1.0, 1.5, 3.0))
-    shown = np.where(np.isinf(values), top, values)
-    cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#D9D9D9")
+    top = UTIL_TOP  # one scale for every heatmap, so that pages compare at a glance
+    shown = np.where(np.isinf(values), top, np.minimum(values, top))
+    cmap = matplotlib.colormaps["YlOrRd"].with_extremes(bad="#D9D9D9")
     rows, cols = values.shape
     fig, ax = _figure(min(5 + 0.45 * cols, 16), max(3.2, 1.8 + 0.45 * rows))
     image = ax.imshow(
@@ -329,7 +366,7 @@ def capacity_heatmap(load_df: pd.DataFrame, annotate_max: int = 400) -> Figure:
         aspect="auto",
         cmap=cmap,
         interpolation="nearest",
-        norm=TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=top),
+        norm=Normalize(vmin=0.0, vmax=top),
     )
     if rows * cols <= annotate_max:
         for i in range(rows):
@@ -338,7 +375,7 @@ def capacity_heatmap(load_df: pd.DataFrame, annotate_max: int = 400) -> Figure:
                 if np.isnan(v):
                     continue
                 text = "no cap" if np.isinf(v) else f"{v:.0%}"
-                dark = np.isinf(v) or v > 1 + 0.6 * (top - 1) or v < 0.35
+                dark = np.isinf(v) or v >= FULL
                 ax.text(
                     j,
                     i,
@@ -347,14 +384,15 @@ def capacity_heatmap(load_df: pd.DataFrame, annotate_max: int = 400) -> Figure:
                     va="center",
                     fontsize=7,
                     color="white" if dark else "black",
+                    fontweight="bold" if dark else "normal",
                 )
     step = next((s for s in (1, 2, 3, 6, 12) if cols / s <= 12), 24)
     ax.set_xticks(range(0, cols, step), [grid.columns[k] for k in range(0, cols, step)])
     ax.tick_params(axis="x", rotation=45)
-    ax.set_yticks(range(rows), list(grid.index))
+    ax.set_yticks(range(rows), [escape_mathtext(str(r).replace("_", " ")) for r in grid.index])
     ax.set_xlabel("month")
     ax.set_ylabel("role")
-    ax.set_title("Capacity utilisation by role and month (100% = fully used)")
+    ax.set_title(title)
     bar = fig.colorbar(image, ax=ax, shrink=0.9)
     bar.set_label("demand / (capacity + hired)")
     bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -416,7 +454,12 @@ def gantt(plan: Plan | pd.DataFrame, horizon: list[str] | None = None) -> Figure
     ax.set_title(f"Schedule of the {len(df)} selected projects")
     if cats:
         patches = [
-            Patch(facecolor=style[c][0], hatch=style[c][1], edgecolor="black", label=c)
+            Patch(
+                facecolor=style[c][0],
+                hatch=style[c][1],
+                edgecolor="black",
+                label=escape_mathtext(c),
+            )
             for c in cats
         ]
         ax.legend(
@@ -536,11 +579,12 @@ def spend_vs_budget(
                     )
                 first = False
             step = max(1, int(np.ceil(len(periods) / 16)))
-            ax.set_xticks(x[::step], [str(p) for p in periods][::step], rotation=45, ha="right")
+            ticks = [escape_mathtext(p) for p in periods][::step]
+            ax.set_xticks(x[::step], ticks, rotation=45, ha="right")
             title = "Monthly spend" if kind == "spend" else f"Spend per {kind} against its budget"
             ax.set_title(title + (" (labels: share of the limit used)" if len(rows) else ""))
             ax.set_xlabel(kind if kind != "spend" else "month")
-        ax.set_ylabel(f"spend ({currency})")
+        ax.set_ylabel(escape_mathtext(f"spend ({currency})"))
         ax.set_ylim(bottom=0)
         _thousands(ax, "y")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
@@ -654,11 +698,11 @@ def scenario_comparison(
     """
     frame = df.reset_index() if "scenario" not in df.columns else df
     status = frame["status"].astype(str) if "status" in frame else pd.Series("", frame.index)
-    fig, (left, right) = _figure(10, 1.6 + 0.45 * max(len(frame), 1), ncols=2, sharey=True)
+    fig, (left, right) = _figure(11, 1.8 + 0.5 * max(len(frame), 1), ncols=2, sharey=True)
     y = np.arange(len(frame))
     for ax, column, colour, label in (
         (left, "value", BLUE, value_label),
-        (right, "spend", ORANGE, f"spend ({currency})"),
+        (right, "spend", ORANGE, escape_mathtext(f"spend ({currency})")),
     ):
         values = frame[column].to_numpy(dtype=float)
         ax.barh(y, np.nan_to_num(values), color=colour, height=0.6)
@@ -666,16 +710,19 @@ def scenario_comparison(
             if np.isnan(v):
                 text, v = f"no plan ({st})" if st else "no plan", 0.0
             else:
-                text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+                text = short_number(v) if column == "spend" else f"{v:,.0f}"
                 if st not in ("", "optimal", "nan"):
                     text += f" ({st})"
             ax.annotate(
                 text, (v, k), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
             )
-        ax.set_xlabel(label)
+        ax.set_xlabel(escape_mathtext(label))
         _thousands(ax, "x")
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        finite = values[np.isfinite(values)]
+        ax.set_xlim(0, (finite.max() if finite.size else 1.0) * 1.3)  # room for the labels
         _tidy(ax, "x")
-    left.set_yticks(y, frame["scenario"].astype(str).tolist())
+    left.set_yticks(y, [_label(n, None, 40) for n in frame["scenario"].astype(str)])
     left.invert_yaxis()
     left.set_title("Value by scenario")
     right.set_title("Spend by scenario")

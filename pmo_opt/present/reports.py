@@ -682,6 +682,7 @@ def run_report(
         "scenario_file": str(scenario_file) if scenario_file is not None else None,
         "output_dir": str(partial),
         "interactive": False,
+        "plan_dir": str(partial),
     }
     # hashed before the run: the manifest describes what the notebooks read
     hashed = [
@@ -695,6 +696,8 @@ def run_report(
     failure: NotebookFailure | None = None
     step = "report"
     try:
+        step = "solving the scenario"
+        solve_once(portfolio, scenario, partial)
         exporter = _html_exporter()
         for source in sources:
             step = source.name
@@ -731,6 +734,19 @@ def run_report(
         seconds=round(time.perf_counter() - clock, 3),
         files=tuple(f["path"] for f in _produced(folder)),
     )
+
+
+def solve_once(portfolio_path: Path, scenario: Any, folder: Path) -> None:
+    """Solve ``scenario`` once and store the plan in ``folder`` for every notebook (``plan_dir``).
+
+    Writes ``plan.csv``, ``load.csv``, ``summary.json``, ``hires.csv`` and ``scenario.json``
+    (:func:`pmo_opt.present.stored_plan.write_plan_dir`).
+    """
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.present.stored_plan import write_plan_dir
+
+    write_plan_dir(optimise(load_portfolio(portfolio_path), scenario), folder)
 
 
 @dataclass(frozen=True)
