@@ -29,6 +29,7 @@ from pmo_opt.engine.plan import Plan, capacity_grid, make_plan
 from pmo_opt.inputs import months
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.text import escape_markdown
 
 FULL = 0.99  # a role-month at or above this share of its capacity counts as fully booked
 DECIDED = ("in_flight", "committed")
@@ -91,9 +92,14 @@ def label(portfolio: Portfolio, project_id: str) -> str:
     )
 
 
+def md_label(portfolio: Portfolio, project_id: str) -> str:
+    """:func:`label` as literal Markdown text: data text never becomes markup."""
+    return escape_markdown(label(portfolio, project_id))
+
+
 def role_label(role: str) -> str:
-    """``data_engineer`` -> ``data engineer``."""
-    return str(role).replace("_", " ")
+    """``data_engineer`` -> ``data engineer``, as literal Markdown text."""
+    return escape_markdown(str(role).replace("_", " "))
 
 
 def _join(parts: Sequence[str], word: str = "and") -> str:
@@ -216,7 +222,7 @@ def status_sentence(plan: Plan) -> str:
         )
     if plan.status == "no_solution":
         return f"**No plan was found** within the {s.time_limit_s:g}-second limit."
-    return f"**The solver reported {plan.status}**: {plan.message}"
+    return f"**The solver reported {plan.status}**: {escape_markdown(plan.message)}"
 
 
 def budget_use(portfolio: Portfolio, plan: Plan) -> pd.DataFrame:
@@ -358,7 +364,7 @@ def data_overview(portfolio: Portfolio, scenario: Scenario, source: str = "") ->
     lines = [
         f"**{len(pr)} projects** ({by_status})"
         + (f" in {cats.nunique()} categories" if len(cats) else "")
-        + (f" from `{source}`" if source else "")
+        + (f" from {escape_markdown(source)}" if source else "")
         + f", planned over **{len(horizon)} months** ({_span(horizon)}).",
         "",
     ]
@@ -493,12 +499,12 @@ def ranking_headline(
     consistent and whether the top of the list survives a change of weights."""
     from pmo_opt.prioritise.scoring import describe_scoring
 
-    lines = [f"{describe_scoring(portfolio, scenario)}.", ""]
+    lines = [f"{escape_markdown(describe_scoring(portfolio, scenario))}.", ""]
     head = ranking.head(top)
     lines.append(f"**Top {len(head)} by priority score:**")
     lines.append("")
     for pid, row in head.iterrows():
-        lines.append(f"{int(row['rank'])}. {label(portfolio, pid)} (score {row['score']:.1f})")
+        lines.append(f"{int(row['rank'])}. {md_label(portfolio, pid)} (score {row['score']:.1f})")
     lines.append("")
     if ahp is not None:
         verdict = (
@@ -514,7 +520,7 @@ def ranking_headline(
         by_wsjf = ranking["wsjf"].sort_values(ascending=False, kind="stable")
         both = len(set(by_wsjf.index[:top_k]) & set(ranking.index[:top_k]))
         lines.append(
-            f"- **WSJF** (cost of delay / job size) puts {label(portfolio, by_wsjf.index[0])} "
+            f"- **WSJF** (cost of delay / job size) puts {md_label(portfolio, by_wsjf.index[0])} "
             f"first; {both} of the top {top_k} by score are also in the WSJF top {top_k}."
         )
     if stability is not None and len(stability):
@@ -525,7 +531,7 @@ def ranking_headline(
         lines.append(
             f"- **Stability**: with every weight varied by about 20%, {len(firm)} of the top "
             f"{len(base_top)} stay in the top {top_k} in at least 90% of the draws; "
-            f"{label(portfolio, mover)} moves most (ranks {int(stability.at[mover, 'min_rank'])} "
+            f"{md_label(portfolio, mover)} moves most (ranks {int(stability.at[mover, 'min_rank'])} "
             f"to {int(stability.at[mover, 'max_rank'])})."
         )
     return _md(lines)
@@ -552,7 +558,7 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
     lines = [status_sentence(plan), ""]
     if not plan.has_solution:
         for item in plan.details.get("diagnosis", []):
-            lines.append(f"- {item}")
+            lines.append(f"- {escape_markdown(item)}")
         return _md(lines)
     sel = plan.projects[plan.projects["selected"]]
     decided = int(sel["status"].isin(DECIDED).sum())
@@ -574,7 +580,7 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
         lines.append(baseline_sentence(plan, baseline))
     out = plan.projects[~plan.projects["selected"]].sort_values("value", ascending=False)
     if len(out):
-        names = [label(portfolio, p) for p in out.index[:3]]
+        names = [md_label(portfolio, p) for p in out.index[:3]]
         lines.append("")
         lines.append(
             f"Left out: {_plural(len(out), 'project')}; the highest-valued are {_join(names)}."
@@ -585,11 +591,13 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
 def baseline_sentence(plan: Plan, baseline: Plan) -> str:
     """The plan against rank-and-fill (fund in priority order until money or people run out)."""
     if not baseline.has_solution:
-        return f"Funding in priority order finds no plan at all ({baseline.message})."
+        return (
+            f"Funding in priority order finds no plan at all ({escape_markdown(baseline.message)})."
+        )
     if baseline.details.get("violations"):
         return (
             "Funding in priority order (rank-and-fill) breaks a rule the optimiser keeps: "
-            + "; ".join(str(v) for v in baseline.details["violations"][:2])
+            + "; ".join(escape_markdown(v) for v in baseline.details["violations"][:2])
             + "."
         )
     gain = baseline_gain(plan, baseline)
@@ -618,7 +626,7 @@ def check_sentence(violations: Sequence[Any]) -> Markdown:
             "broken.\n"
         )
     lines = [f"**Independent check FAILED**: {_plural(len(violations), 'rule')} broken:", ""]
-    lines += [f"- {v}" for v in violations[:10]]
+    lines += [f"- {escape_markdown(v)}" for v in violations[:10]]
     return _md(lines)
 
 
@@ -776,10 +784,10 @@ def why_not_markdown(why: pd.DataFrame, portfolio: Portfolio) -> Markdown:
 def _why_line(row: pd.Series, portfolio: Portfolio) -> str:
     rank = row.get("rank")
     where = f"ranked {int(rank)} of {len(portfolio.projects)}" if _given(rank) else ""
-    head = f"- **{label(portfolio, row['project_id'])}** (value {float(row['value']):.1f}"
+    head = f"- **{md_label(portfolio, row['project_id'])}** (value {float(row['value']):.1f}"
     head += f", {where})" if where else ")"
     reason = row.get("reason")
-    return f"{head}: {reason if _given(reason) else short_reason(row)}"
+    return f"{head}: {escape_markdown(reason if _given(reason) else short_reason(row))}"
 
 
 def frontier_headline(frontier: pd.DataFrame, plan: Plan) -> Markdown:
@@ -886,11 +894,11 @@ def hiring_sentence(advice: Any) -> str:
     re-solve's tolerance (a plan with hiring allowed is never worse; one solved to a looser gap
     can come out a little below today's plan)."""
     if hiring_pays(advice):
-        return " ".join(advice.sentences)
+        return escape_markdown(" ".join(advice.sentences))
     if advice.value_with is None:
-        return " ".join(advice.sentences)
+        return escape_markdown(" ".join(advice.sentences))
     if not len(advice.hires) and advice.sentences:
-        return " ".join(advice.sentences)
+        return escape_markdown(" ".join(advice.sentences))
     gap = advice.plan.gap if advice.plan is not None and advice.plan.gap is not None else 0.0
     return (
         "hiring contractors (within the roles table's limits) buys no measurable value: the best "
@@ -916,7 +924,7 @@ def comparison_headline(comparison: Any, portfolio: Portfolio) -> Markdown:
     base_name = comparison.baseline
     base = summary.loc[base_name]
     lines = [
-        f"Against **{base_name}** ({points(base['value'])} value, {money(base['spend'])} spent, "
+        f"Against **{escape_markdown(base_name)}** ({points(base['value'])} value, {money(base['spend'])} spent, "
         f"{int(base['selected'])} projects):",
         "",
     ]
@@ -925,16 +933,17 @@ def comparison_headline(comparison: Any, portfolio: Portfolio) -> Markdown:
         if name == base_name:
             continue
         if not np.isfinite(row["value"]):
-            lines.append(f"- **{name}**: no plan ({row['status']}).")
+            lines.append(f"- **{escape_markdown(name)}**: no plan ({row['status']}).")
             continue
         delta = row["value"] / base["value"] - 1 if base["value"] else np.nan
         text = (
-            f"- **{name}**: value {points(row['value'])} ({signed_share(delta)}), spend "
+            f"- **{escape_markdown(name)}**: value {points(row['value'])} ({signed_share(delta)}), "
+            "spend "
             f"{money(row['spend'])}"
         )
         mine = changes[changes["scenario"] == name]
-        leave = mine.loc[mine["change"] == "leaves", "project_id"].tolist()
-        enter = mine.loc[mine["change"] == "enters", "project_id"].tolist()
+        leave = [escape_markdown(p) for p in mine.loc[mine["change"] == "leaves", "project_id"]]
+        enter = [escape_markdown(p) for p in mine.loc[mine["change"] == "enters", "project_id"]]
         moves = []
         if leave:
             moves.append(f"{_plural(len(leave), 'project')} leave ({', '.join(leave[:6])}"
@@ -980,12 +989,13 @@ def board_brief(
     s = plan.scenario
     horizon = list(plan.horizon)
     lines = [
-        f"**Scenario**: {s.name} \u00b7 **Period**: {_span(horizon)} ({len(horizon)} months)",
+        f"**Scenario**: {escape_markdown(s.name)} \u00b7 **Period**: {_span(horizon)} "
+        f"({len(horizon)} months)",
         "",
     ]
     if not plan.has_solution:
         lines += ["## The decision asked", "", status_sentence(plan), ""]
-        lines += [f"- {d}" for d in plan.details.get("diagnosis", [])]
+        lines += [f"- {escape_markdown(d)}" for d in plan.details.get("diagnosis", [])]
         return _md(lines)
     sel = plan.projects[plan.projects["selected"]]
     decided = sel[sel["status"].isin(DECIDED)]
@@ -1015,15 +1025,15 @@ def board_brief(
             )
     lines.append(value_line)
     lines.append("- **Confidence**: " + status_sentence(plan))
-    decisions = [f"{label(portfolio, p)} in" for p in s.force_in] + [
-        f"{label(portfolio, p)} out" for p in s.force_out
+    decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
+        f"{md_label(portfolio, p)} out" for p in s.force_out
     ]
     if decisions:
         lines.append("- **Board decisions kept**: " + "; ".join(decisions) + ".")
     by_cat = sel.groupby("category", dropna=False).agg(n=("value", "size"), cost=("cost", "sum"))
     if len(by_cat) > 1:
         parts = [
-            f"{c} {int(r['n'])} ({money(r['cost'])})"
+            f"{escape_markdown(c)} {int(r['n'])} ({money(r['cost'])})"
             for c, r in by_cat.sort_values("cost", ascending=False).iterrows()
         ]
         lines.append("- **Mix**: " + "; ".join(parts) + ".")
@@ -1031,7 +1041,7 @@ def board_brief(
     if len(top_new):
         lines.append(
             "- **Largest new commitments by value**: "
-            + "; ".join(f"{label(portfolio, p)}" for p in top_new.index)
+            + "; ".join(f"{md_label(portfolio, p)}" for p in top_new.index)
             + "."
         )
     lines.append("")
@@ -1040,7 +1050,7 @@ def board_brief(
     use = budget_use(portfolio, plan)
     if len(use):
         for _, r in use.iterrows():
-            period = "Whole period" if r["period"] == "total" else r["period"]
+            period = "Whole period" if r["period"] == "total" else escape_markdown(r["period"])
             lines.append(
                 f"- {period}: {money(r['spend'])} of {money(r['limit'])} ({share(r['use'])}; "
                 f"{money(r['left'])} unallocated)."
@@ -1066,7 +1076,7 @@ def board_brief(
         lines += [_why_line(row, portfolio) for _, row in explanations.iterrows()]
         forced_out = [p for p in s.force_out if p in portfolio.projects.index]
         for p in forced_out:
-            lines.append(f"- **{label(portfolio, p)}**: out by the board's own decision.")
+            lines.append(f"- **{md_label(portfolio, p)}**: out by the board's own decision.")
         lines.append("")
     return _md(lines)
 
@@ -1105,7 +1115,7 @@ def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | No
                 f"- **Delivery risk**: {_plural(len(risky), 'selected project')} "
                 f"{'is' if len(risky) == 1 else 'are'} rated {high:g} or more for risk "
                 f"(on the portfolio's {risk.min():g}-{risk.max():g} scale), e.g. "
-                + _join([label(portfolio, p) for p in risky.index[:2]])
+                + _join([md_label(portfolio, p) for p in risky.index[:2]])
                 + "."
             )
     if advice is not None and hiring_pays(advice):
@@ -1133,14 +1143,14 @@ def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     if leave:
         lines.append(
             f"- **Would stop**: {_plural(len(leave), 'project')}: "
-            + "; ".join(label(portfolio, p) for p in leave[:6])
+            + "; ".join(md_label(portfolio, p) for p in leave[:6])
             + (f"; and {len(leave) - 6} more" if len(leave) > 6 else "")
             + "."
         )
     if enter:
         lines.append(
             "- **Would come in** (cheaper alternatives): "
-            + "; ".join(label(portfolio, p) for p in enter[:4])
+            + "; ".join(md_label(portfolio, p) for p in enter[:4])
             + "."
         )
     moved = [
