@@ -150,9 +150,9 @@ def test_workbook_stores_every_text_cell_as_text(tmp_path):
     names = [sheet.cell(row=r, column=2) for r in range(2, 8)]
     assert [c.value for c in names] == risky
     assert {c.data_type for c in names} == {"s"}
-    assert sheet["C2"].value == 1500.5 and sheet["C2"].number_format == "#,##0.00##"
+    assert sheet["C2"].value == 1500.5 and sheet["C2"].number_format == "#,##0"  # money
     assert sheet["C4"].value is None  # NaN -> empty
-    assert sheet["D2"].value == 1 and sheet["D2"].number_format == "#,##0"
+    assert sheet["D2"].value is True  # a flag is a real boolean, whatever the table held
     assert sheet["E2"].value is True
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:E7"
@@ -188,8 +188,12 @@ def test_report_folder_is_dated_safe_and_complete(good):
         "summary.json",
         "tables/load.csv",
         "tables/selection.csv",
+        "index.html",
     }
     assert (good.folder / "manifest.json").is_file()
+    index = (good.folder / "index.html").read_text(encoding="utf-8")
+    for linked in ("01-fixture-tables.html", "02-fixture-board.html", "plan.xlsx", "manifest.json"):
+        assert f'href="{linked}"' in index
     assert good.board_html == good.folder / "02-fixture-board.html"
     assert f"board summary: {good.board_html}" in good.message()
 
