@@ -39,8 +39,10 @@ DECIDED = ("in_flight", "committed")
 ANALYSIS_GAP = 0.02
 #: frontier budget levels, as multiples of the scenario's own budget scale
 FRONTIER_SCALES = (0.8, 0.9, 1.0, 1.1, 1.2)
-#: left-out projects explained (highest value first): each costs a few re-solves
-WHY_NOT_MAX = 2
+#: left-out projects explained (highest value first; ``None``: all): each costs a few re-solves
+WHY_NOT_MAX = None
+#: left-out projects the board brief explains in words (the table lists them all)
+WHY_NOT_WORDS = 3
 #: the board brief's "if the budget is cut" scenario: this share of the scenario's budget
 CUT_FACTOR = 0.8
 
@@ -76,6 +78,17 @@ def share(x: float | None, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "n/a"
     return f"{x:.{digits}%}"
+
+
+def currency(portfolio: Portfolio) -> str:
+    """The portfolio's currency (its ``settings`` table), or ``""`` when not given."""
+    return str(getattr(portfolio, "settings", {}).get("currency", "") or "")
+
+
+def cash(portfolio: Portfolio, x: float | None) -> str:
+    """:func:`money` with the portfolio's currency: ``EUR 12.89M`` (escaped for Markdown)."""
+    code = currency(portfolio)
+    return f"{escape_markdown(code)} {money(x)}" if code else money(x)
 
 
 def signed_share(x: float) -> str:
@@ -374,13 +387,15 @@ def data_overview(portfolio: Portfolio, scenario: Scenario, source: str = "") ->
     if budget:
         decided = float(plan.projects.loc[pr["status"].isin(DECIDED), "cost"].sum())
         lines.append(
-            f"- **Money**: doing everything would cost **{money(cost)}** against a budget of "
-            f"**{money(budget)}** ({cost / budget:.2f}x oversubscribed); the in-flight and "
-            f"committed work alone takes {money(decided)} ({share(decided / budget)} of it)."
+            f"- **Money**: doing everything would cost **{cash(portfolio, cost)}** against a "
+            f"budget of **{cash(portfolio, budget)}** ({cost / budget:.2f}x oversubscribed); the "
+            f"in-flight and committed work alone takes {cash(portfolio, decided)} "
+            f"({share(decided / budget)} of it)."
         )
     else:
         lines.append(
-            f"- **Money**: doing everything would cost **{money(cost)}**; no budget given."
+            f"- **Money**: doing everything would cost **{cash(portfolio, cost)}**; no budget "
+            "given."
         )
     pressure = role_pressure(portfolio, scenario)
     short = pressure[pressure["ratio"] > 1.0]
@@ -570,11 +585,11 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
     budget = total_budget(portfolio, plan)
     if budget:
         lines.append(
-            f"It spends **{money(plan.total_spend)} of the {money(budget)} budget** "
-            f"({share(plan.total_spend / budget, 1)})."
+            f"It spends **{cash(portfolio, plan.total_spend)} of the {cash(portfolio, budget)} "
+            f"budget** ({share(plan.total_spend / budget, 1)})."
         )
     else:
-        lines.append(f"It spends **{money(plan.total_spend)}**.")
+        lines.append(f"It spends **{cash(portfolio, plan.total_spend)}**.")
     if baseline is not None:
         lines.append("")
         lines.append(baseline_sentence(plan, baseline))
@@ -680,7 +695,7 @@ def explanations_table(
     """
     cols = [
         "project_id", "name", "value", "rank", "value_lost_if_forced", "displaces",
-        "extra_budget", "extra_fte_months", "reason", "detail",
+        "extra_budget", "extra_fte_months", "staff", "reason", "detail",
     ]  # fmt: skip
     if why is None or not len(why):
         return pd.DataFrame(columns=cols)
@@ -698,7 +713,12 @@ def explanations_table(
                 "displaces": row.get("displaces"),
                 "extra_budget": budget,
                 "extra_fte_months": fte,
-                "reason": short_reason(row, _rival(row["project_id"], plan, portfolio)),
+                "staff": _staff(row),
+                "reason": short_reason(
+                    row,
+                    _rival(row["project_id"], plan, portfolio),
+                    currency(portfolio) if portfolio is not None else "",
+                ),
                 "detail": row.get("sentence"),
             }
         )
@@ -718,6 +738,18 @@ def _way_in(row: pd.Series | dict) -> tuple[float, float]:
     return np.nan, np.nan
 
 
+def _staff(row: pd.Series | dict) -> str:
+    """Which roles, how many FTE-months and when the cheapest way in needs ("" for none)."""
+    get = row.get
+    if get("budget_ok") and _given(get("extra_budget")):
+        return ""
+    if get("capacity_ok") and _given(get("extra_staff")):
+        return str(get("extra_staff"))
+    if get("both_ok") and _given(get("both_extra_staff")):
+        return str(get("both_extra_staff"))
+    return ""
+
+
 def _rival(project_id: str, plan: Plan, portfolio: Portfolio | None) -> str | None:
     """A selected project that ``project_id`` excludes (an either-or pair), as a label."""
     if portfolio is None or not len(portfolio.dependencies):
@@ -731,11 +763,13 @@ def _rival(project_id: str, plan: Plan, portfolio: Portfolio | None) -> str | No
     return None
 
 
-def short_reason(row: pd.Series | dict, rival: str | None = None) -> str:
+def short_reason(row: pd.Series | dict, rival: str | None = None, code: str = "") -> str:
     """One :func:`pmo_opt.explain.why_not` row in a line a board member reads: what forcing the
-    project in would cost and the cheapest extra money or staff that would bring it in.
+    project in would cost and the cheapest extra money or staff that would bring it in (naming
+    the roles, how many FTE-months and when). Plain text: escape it where it becomes Markdown.
 
-    ``rival`` names a selected project it excludes (an either-or pair), the first reason given.
+    ``rival`` names a selected project it excludes (an either-or pair), the first reason given;
+    ``code`` is the currency of the money.
     """
     get = row.get
     parts = [f"it is the alternative to {rival}, which the plan selects"] if rival else []
@@ -751,9 +785,10 @@ def short_reason(row: pd.Series | dict, rival: str | None = None) -> str:
     budget, fte = _way_in(row)
     fixes = []
     if _given(budget) and budget > 0:
-        fixes.append(f"{money(budget)} more budget")
+        fixes.append(f"{code + ' ' if code else ''}{money(budget)} more budget")
     if _given(fte) and fte > 0:
-        fixes.append(f"{fte:,.1f} more FTE-months of scarce staff")
+        staff = _staff(row)
+        fixes.append(f"more people: {staff}" if staff else f"{fte:,.1f} more FTE-months")
     if fixes:
         parts.append("it would fit with " + " plus ".join(fixes))
     elif _given(lost) and float(lost) > 0 and not rival:
@@ -762,6 +797,86 @@ def short_reason(row: pd.Series | dict, rival: str | None = None) -> str:
         parts.append("(the forced re-solve was not proven optimal)")
     text = "; ".join(parts) or "it does not fit beside higher-value work"
     return text[0].upper() + text[1:] + "."
+
+
+def why_out(row: pd.Series | dict, rival: str | None = None) -> str:
+    """Why a left-out project is out, in a few plain words (no fix): the rival it excludes, what
+    forcing it in would cost, or that it cannot fit at all."""
+    get = row.get
+    if rival:
+        return f"the alternative to {rival}, which the plan selects"
+    lost = get("value_lost") if _given(get("value_lost")) else get("value_lost_if_forced")
+    displaces = get("displaces")
+    ids = [d.strip() for d in str(displaces).split(",") if d.strip()] if _given(displaces) else []
+    if _given(lost) and float(lost) > 0:
+        text = f"forcing it in would cost {points(float(lost))} points of value elsewhere"
+        return text + (f" ({_plural(len(ids), 'project')} would go)" if ids else "")
+    if get("status_forced") == "infeasible":
+        return "it cannot be added under today's rules even if forced in"
+    return "higher-value work uses the money and people it needs"
+
+
+def way_in(row: pd.Series | dict, code: str = "") -> str:
+    """The cheapest extra money and people that would bring a left-out project in, in words."""
+    budget = row.get("extra_budget")
+    staff = row.get("staff") if "staff" in row else _staff(row)
+    if "staff" not in row:
+        budget, _ = _way_in(row)
+    parts = []
+    if _given(budget) and float(budget) > 0:
+        parts.append(f"{code + ' ' if code else ''}{money(float(budget))} more budget")
+    if _given(staff):
+        parts.append(str(staff))
+    if parts:
+        return " plus ".join(parts)
+    return "no extra money or people alone would fit it beside today's plan"
+
+
+def left_out_table(
+    explanations: pd.DataFrame | None, plan: Plan, portfolio: Portfolio
+) -> pd.DataFrame:
+    """Every project the plan leaves out, with why and the cheapest way in.
+
+    Returns
+    -------
+    DataFrame
+        ``project`` (id and name), ``value``, ``rank`` (by value among all projects),
+        ``why_out`` and ``way_in`` (plain text), highest value first; a project forced out by
+        the scenario says so; one not explained (no why-not row) says "not analysed".
+    """
+    cols = ["project", "value", "rank", "why_out", "way_in"]
+    if not plan.has_solution:
+        return pd.DataFrame(columns=cols)
+    out = plan.projects[~plan.projects["selected"]].sort_values(
+        ["value"], ascending=False, kind="stable"
+    )
+    rank = plan.projects["value"].rank(ascending=False, method="min")
+    by_id = (
+        {str(r["project_id"]): r for _, r in explanations.iterrows()}
+        if explanations is not None and len(explanations)
+        else {}
+    )
+    code = currency(portfolio)
+    rows = []
+    for p in out.index:
+        row = by_id.get(str(p))
+        if p in plan.scenario.force_out:
+            why, way = "out by the board's own decision", "a board decision to bring it back"
+        elif row is None:
+            why, way = "not analysed (lower value than the explained projects)", ""
+        else:
+            why = why_out(row, _rival(str(p), plan, portfolio))
+            way = way_in(row, code)
+        rows.append(
+            {
+                "project": label(portfolio, p),
+                "value": float(out.at[p, "value"]),
+                "rank": int(rank.get(p, 0)) or None,
+                "why_out": why,
+                "way_in": way,
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _given(x: Any) -> bool:
@@ -1007,10 +1122,25 @@ def board_brief(
     ask = (
         f"Approve **{len(new)} new projects** to run alongside the {len(decided)} already in "
         f"flight or committed: **{len(sel)} of the {len(plan.projects)} projects**, "
-        f"**{money(plan.total_spend)}**"
+        f"**{cash(portfolio, plan.total_spend)}**"
     )
-    ask += f" of the {money(budget)} budget." if budget else "."
+    ask += f" of the {cash(portfolio, budget)} budget." if budget else "."
     lines += [ask, ""]
+    new_money = float(new["cost"].sum())
+    lines += [
+        f"- **New money asked for**: {cash(portfolio, new_money)} for the new projects; "
+        f"{cash(portfolio, float(decided['cost'].sum()))} is already committed to the work in "
+        "flight or committed.",
+    ]
+    benefit = portfolio.projects["benefit"].reindex(sel.index)
+    if benefit.notna().any():
+        new_benefit = float(benefit.reindex(new.index).fillna(0.0).sum())
+        lines.append(
+            f"- **Stated benefit** of the selection: {cash(portfolio, float(benefit.sum()))} "
+            f"({cash(portfolio, new_benefit)} from the new projects), as the project cases "
+            "state it."
+        )
+    lines.append("")
 
     lines += ["## Why this portfolio", ""]
     value_line = f"- **Value**: {points(plan.objective)} {unit}."
@@ -1033,7 +1163,7 @@ def board_brief(
     by_cat = sel.groupby("category", dropna=False).agg(n=("value", "size"), cost=("cost", "sum"))
     if len(by_cat) > 1:
         parts = [
-            f"{escape_markdown(c)} {int(r['n'])} ({money(r['cost'])})"
+            f"{escape_markdown(c)} {int(r['n'])} ({cash(portfolio, r['cost'])})"
             for c, r in by_cat.sort_values("cost", ascending=False).iterrows()
         ]
         lines.append("- **Mix**: " + "; ".join(parts) + ".")
@@ -1052,11 +1182,11 @@ def board_brief(
         for _, r in use.iterrows():
             period = "Whole period" if r["period"] == "total" else escape_markdown(r["period"])
             lines.append(
-                f"- {period}: {money(r['spend'])} of {money(r['limit'])} ({share(r['use'])}; "
-                f"{money(r['left'])} unallocated)."
+                f"- {period}: {cash(portfolio, r['spend'])} of {cash(portfolio, r['limit'])} "
+                f"({share(r['use'], 1)}; {cash(portfolio, r['left'])} unallocated)."
             )
     else:
-        lines.append(f"- Spend {money(plan.total_spend)}; no budget limits were given.")
+        lines.append(f"- Spend {cash(portfolio, plan.total_spend)}; no budget limits were given.")
     lines.append("")
 
     lines += ["## Key risks", ""]
@@ -1069,14 +1199,23 @@ def board_brief(
         lines += _cut_lines(portfolio, plan, cut)
         lines.append("")
 
-    if explanations is not None and len(explanations):
-        lines += ["## Projects you may ask about", ""]
-        lines.append("The highest-valued proposals that are **not** in the plan, and why:")
-        lines.append("")
-        lines += [_why_line(row, portfolio) for _, row in explanations.iterrows()]
-        forced_out = [p for p in s.force_out if p in portfolio.projects.index]
-        for p in forced_out:
-            lines.append(f"- **{md_label(portfolio, p)}**: out by the board's own decision.")
+    left = left_out_table(explanations, plan, portfolio)
+    if len(left):
+        lines += ["## Projects left out", ""]
+        if explanations is not None and len(explanations):
+            lines.append("The highest-valued proposals that are **not** in the plan, and why:")
+            lines.append("")
+            lines += [
+                _why_line(row, portfolio) for _, row in explanations.head(WHY_NOT_WORDS).iterrows()
+            ]
+            lines.append("")
+        lines.append(f"All {_plural(len(left), 'project')} left out:")
+        lines += ["", "| Project | Value | Why it is out | Cheapest way in |", "|---|--:|---|---|"]
+        for _, r in left.iterrows():
+            lines.append(
+                f"| {escape_markdown(r['project'])} | {r['value']:,.1f} | "
+                f"{escape_markdown(r['why_out'])} | {escape_markdown(r['way_in']) or '-'} |"
+            )
         lines.append("")
     return _md(lines)
 
