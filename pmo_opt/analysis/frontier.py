@@ -232,7 +232,7 @@ def monotone_plans(plans: list[tuple[Scenario, Plan]]) -> list[tuple[Scenario, P
                 details={**cheaper.details, "from_scale": cheaper_at.budget_scale},
             )
         if plan.has_solution and (best is None or best[1].objective is None
-                                  or plan.objective >= best[1].objective):  # fmt: skip
+                                  or plan.objective > best[1].objective):  # fmt: skip
             best = (at, plan)
         out.append((at, plan))
     return out
