@@ -371,3 +371,36 @@ def test_refresh_rewrites_good_notebooks_and_keeps_failing_ones(tmp_path):
     assert "papermill" not in board.metadata
     assert not any("papermill" in c.metadata or "execution" in c.metadata for c in board.cells)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01-failing.ipynb", "02-board.ipynb"]
+
+
+# --------------------------------------------------------------------------------------------
+# the reviewers' HTML (no kernel needed)
+
+
+def test_harden_leaves_no_script_and_escapes_the_context():
+    from pmo_opt.present.html import CSP, PageContext, harden
+
+    page = (
+        "<html><head><script src='https://cdn.example/require.js'></script>"
+        '<link rel="stylesheet" href="https://cdn.example/x.css">'
+        "<SCRIPT>alert(1)</SCRIPT></head><body><p>page</p></body></html>"
+    )
+    context = PageContext("<b>Org</b>", "<img src=x onerror=alert(5)>", "d & e", "2027-01-02", "f1")
+    out = harden(page, context, ["01-a.html", "02-b.html"], "02-b.html")
+    assert "<script" not in out.lower() and "cdn.example" not in out
+    assert f'content="{CSP}"' in out and "script-src 'none'" in CSP
+    assert "&lt;img src=x onerror=alert(5)&gt;" in out and "<img" not in out
+    assert "&lt;b&gt;Org&lt;/b&gt;" in out and "d &amp; e" in out
+    assert '<a href="02-b.html" aria-current="page">B</a>' in out
+    assert out.index("Content-Security-Policy") < out.index("<body>")
+
+
+def test_index_links_the_pages_and_files(tmp_path):
+    from pmo_opt.present.html import PageContext, write_index
+
+    context = PageContext("Acme", "base", "", "2027-01-02", "abc", "EUR")
+    index = write_index(
+        tmp_path, ["01-review-data.html"], {"plan.xlsx": "tables"}, context, [("Plan", "optimal")]
+    ).read_text()
+    assert '<a href="01-review-data.html">Review data</a>' in index
+    assert 'href="plan.xlsx"' in index and "Money in EUR" in index and "<script" not in index

@@ -58,6 +58,7 @@ class PageContext:
     scenario, description : the scenario's name and description.
     run_date : the day the report was run (``YYYY-MM-DD``, UTC).
     fingerprint : a short hash of the input files (the manifest has them in full).
+    currency : the currency of every amount ("" when the settings name none).
     """
 
     organisation: str
@@ -65,6 +66,7 @@ class PageContext:
     description: str
     run_date: str
     fingerprint: str
+    currency: str = ""
 
     def html(self) -> str:
         """The context bar, every piece of data text escaped."""
@@ -76,6 +78,8 @@ class PageContext:
             scenario += f": {escape_html(self.description)}"
         parts.append(scenario)
         parts.append(f"Run {escape_html(self.run_date)}")
+        if self.currency:
+            parts.append(f"Money in {escape_html(self.currency)}")
         parts.append(f"Data {escape_html(self.fingerprint)}")
         return '<div class="pmo-context">' + " &middot; ".join(parts) + "</div>"
 

@@ -302,7 +302,11 @@ def run_report(
         loaded, plan = solve_once(portfolio, scenario, partial)
         if plan is None:  # the notebooks solve (and say why they cannot) themselves
             parameters["plan_dir"] = None
-        context = dataclasses.replace(context, organisation=loaded.settings["organisation"])
+        context = dataclasses.replace(
+            context,
+            organisation=loaded.settings["organisation"],
+            currency=loaded.settings["currency"],
+        )
         exporter = html_exporter()
         for source in sources:
             step = source.name
