@@ -39,10 +39,13 @@ STYLE = """
 .pmo-nav a[aria-current]{font-weight:bold;color:#000;text-decoration:none}
 @media print{
   .pmo-nav{display:none}
-  body{font-size:10.5pt}
-  .jp-Cell,.jp-OutputArea-output{break-inside:avoid;page-break-inside:avoid}
-  h2{break-after:avoid;page-break-after:avoid}
-  img{max-width:100%!important;max-height:12cm}
+  body{font-size:10pt}
+  .pmo-context{font-size:9pt;padding:2px 0}
+  .jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,.jp-RenderedMarkdown{
+    break-inside:auto!important;page-break-inside:auto!important}
+  img{max-width:100%!important;max-height:10cm;break-inside:avoid;page-break-inside:avoid}
+  tr{break-inside:avoid;page-break-inside:avoid}
+  h1,h2{break-after:avoid;page-break-after:avoid}
   @page{size:A4;margin:12mm}
 }
 """
