@@ -26,191 +26,153 @@ so notebooks keep writing ``narrative.board_brief(...)``.
 from __future__ import annotations
 
 from pmo_opt.present.narrative.brief import (
-    board_brief as board_brief,
+    board_brief,
 )
 from pmo_opt.present.narrative.capacity import (
-    capacity_headline as capacity_headline,
-)
-from pmo_opt.present.narrative.capacity import (
-    hiring_pays as hiring_pays,
-)
-from pmo_opt.present.narrative.capacity import (
-    hiring_sentence as hiring_sentence,
-)
-from pmo_opt.present.narrative.capacity import (
-    hiring_table as hiring_table,
+    capacity_headline,
+    hiring_pays,
+    hiring_sentence,
+    hiring_table,
 )
 from pmo_opt.present.narrative.data import (
-    category_table as category_table,
-)
-from pmo_opt.present.narrative.data import (
-    data_overview as data_overview,
-)
-from pmo_opt.present.narrative.data import (
-    earliest_start_plan as earliest_start_plan,
-)
-from pmo_opt.present.narrative.data import (
-    role_pressure as role_pressure,
+    category_table,
+    data_overview,
+    earliest_start_plan,
+    role_pressure,
 )
 from pmo_opt.present.narrative.facts import (
-    DECIDED as DECIDED,
-)
-from pmo_opt.present.narrative.facts import (
-    FULL as FULL,
-)
-from pmo_opt.present.narrative.facts import (
-    budget_use as budget_use,
-)
-from pmo_opt.present.narrative.facts import (
-    role_use as role_use,
-)
-from pmo_opt.present.narrative.facts import (
-    status_sentence as status_sentence,
-)
-from pmo_opt.present.narrative.facts import (
-    total_budget as total_budget,
+    DECIDED,
+    FULL,
+    budget_use,
+    role_use,
+    status_sentence,
+    total_budget,
 )
 from pmo_opt.present.narrative.left_out import (
-    WHY_NOT_MAX as WHY_NOT_MAX,
-)
-from pmo_opt.present.narrative.left_out import (
-    WHY_NOT_WORDS as WHY_NOT_WORDS,
-)
-from pmo_opt.present.narrative.left_out import (
-    cheapest_way_in as cheapest_way_in,
-)
-from pmo_opt.present.narrative.left_out import (
-    explanations_table as explanations_table,
-)
-from pmo_opt.present.narrative.left_out import (
-    left_out_table as left_out_table,
-)
-from pmo_opt.present.narrative.left_out import (
-    rival_label as rival_label,
-)
-from pmo_opt.present.narrative.left_out import (
-    short_reason as short_reason,
-)
-from pmo_opt.present.narrative.left_out import (
-    staff_needed as staff_needed,
-)
-from pmo_opt.present.narrative.left_out import (
-    way_in as way_in,
-)
-from pmo_opt.present.narrative.left_out import (
-    why_line as why_line,
-)
-from pmo_opt.present.narrative.left_out import (
-    why_not_markdown as why_not_markdown,
-)
-from pmo_opt.present.narrative.left_out import (
-    why_out as why_out,
+    WHY_NOT_MAX,
+    WHY_NOT_WORDS,
+    cheapest_way_in,
+    explanations_table,
+    left_out_table,
+    rival_label,
+    short_reason,
+    staff_needed,
+    way_in,
+    why_line,
+    why_not_markdown,
+    why_out,
 )
 from pmo_opt.present.narrative.priorities import (
-    ranking_headline as ranking_headline,
-)
-from pmo_opt.present.narrative.priorities import (
-    stability_or_none as stability_or_none,
-)
-from pmo_opt.present.narrative.priorities import (
-    weights_table as weights_table,
+    ranking_headline,
+    stability_or_none,
+    weights_table,
 )
 from pmo_opt.present.narrative.scenarios import (
-    comparison_headline as comparison_headline,
+    comparison_headline,
 )
 from pmo_opt.present.narrative.selection import (
-    baseline_gain as baseline_gain,
-)
-from pmo_opt.present.narrative.selection import (
-    baseline_sentence as baseline_sentence,
-)
-from pmo_opt.present.narrative.selection import (
-    check_sentence as check_sentence,
-)
-from pmo_opt.present.narrative.selection import (
-    frontier_headline as frontier_headline,
-)
-from pmo_opt.present.narrative.selection import (
-    load_table as load_table,
-)
-from pmo_opt.present.narrative.selection import (
-    schedule_table as schedule_table,
-)
-from pmo_opt.present.narrative.selection import (
-    selection_headline as selection_headline,
-)
-from pmo_opt.present.narrative.selection import (
-    selection_table as selection_table,
+    baseline_gain,
+    baseline_sentence,
+    check_sentence,
+    frontier_headline,
+    load_table,
+    schedule_table,
+    selection_headline,
+    selection_table,
 )
 from pmo_opt.present.narrative.whatif import (
-    ANALYSIS_GAP as ANALYSIS_GAP,
-)
-from pmo_opt.present.narrative.whatif import (
-    CUT_FACTOR as CUT_FACTOR,
-)
-from pmo_opt.present.narrative.whatif import (
-    FRONTIER_SCALES as FRONTIER_SCALES,
-)
-from pmo_opt.present.narrative.whatif import (
-    analysis_scenario as analysis_scenario,
-)
-from pmo_opt.present.narrative.whatif import (
-    budget_frontier as budget_frontier,
-)
-from pmo_opt.present.narrative.whatif import (
-    cut_scenario as cut_scenario,
-)
-from pmo_opt.present.narrative.whatif import (
-    frontier_scales as frontier_scales,
-)
-from pmo_opt.present.narrative.whatif import (
-    scenarios_to_compare as scenarios_to_compare,
+    ANALYSIS_GAP,
+    CUT_FACTOR,
+    FRONTIER_SCALES,
+    analysis_scenario,
+    budget_frontier,
+    cut_scenario,
+    frontier_scales,
+    scenarios_to_compare,
 )
 from pmo_opt.present.narrative.words import (
-    as_markdown as as_markdown,
+    as_markdown,
+    cash,
+    currency,
+    given,
+    join_words,
+    label,
+    md_label,
+    money,
+    money_unit,
+    plural,
+    points,
+    role_label,
+    share,
+    signed_share,
+    span_text,
+    value_axis,
+    value_unit,
 )
-from pmo_opt.present.narrative.words import (
-    cash as cash,
-)
-from pmo_opt.present.narrative.words import (
-    currency as currency,
-)
-from pmo_opt.present.narrative.words import (
-    given as given,
-)
-from pmo_opt.present.narrative.words import (
-    join_words as join_words,
-)
-from pmo_opt.present.narrative.words import (
-    label as label,
-)
-from pmo_opt.present.narrative.words import (
-    md_label as md_label,
-)
-from pmo_opt.present.narrative.words import (
-    money as money,
-)
-from pmo_opt.present.narrative.words import (
-    plural as plural,
-)
-from pmo_opt.present.narrative.words import (
-    points as points,
-)
-from pmo_opt.present.narrative.words import (
-    role_label as role_label,
-)
-from pmo_opt.present.narrative.words import (
-    share as share,
-)
-from pmo_opt.present.narrative.words import (
-    signed_share as signed_share,
-)
-from pmo_opt.present.narrative.words import (
-    span_text as span_text,
-)
-from pmo_opt.present.narrative.words import (
-    value_axis as value_axis,
-)
-from pmo_opt.present.narrative.words import (
-    value_unit as value_unit,
-)
+
+__all__ = [
+    "ANALYSIS_GAP",
+    "CUT_FACTOR",
+    "DECIDED",
+    "FRONTIER_SCALES",
+    "FULL",
+    "WHY_NOT_MAX",
+    "WHY_NOT_WORDS",
+    "analysis_scenario",
+    "as_markdown",
+    "baseline_gain",
+    "baseline_sentence",
+    "board_brief",
+    "budget_frontier",
+    "budget_use",
+    "capacity_headline",
+    "cash",
+    "category_table",
+    "cheapest_way_in",
+    "check_sentence",
+    "comparison_headline",
+    "currency",
+    "cut_scenario",
+    "data_overview",
+    "earliest_start_plan",
+    "explanations_table",
+    "frontier_headline",
+    "frontier_scales",
+    "given",
+    "hiring_pays",
+    "hiring_sentence",
+    "hiring_table",
+    "join_words",
+    "label",
+    "left_out_table",
+    "load_table",
+    "md_label",
+    "money",
+    "money_unit",
+    "plural",
+    "points",
+    "ranking_headline",
+    "rival_label",
+    "role_label",
+    "role_pressure",
+    "role_use",
+    "scenarios_to_compare",
+    "schedule_table",
+    "selection_headline",
+    "selection_table",
+    "share",
+    "short_reason",
+    "signed_share",
+    "span_text",
+    "stability_or_none",
+    "staff_needed",
+    "status_sentence",
+    "total_budget",
+    "value_axis",
+    "value_unit",
+    "way_in",
+    "weights_table",
+    "why_line",
+    "why_not_markdown",
+    "why_out",
+]

@@ -52,6 +52,11 @@ def currency(portfolio: Portfolio) -> str:
     return str(getattr(portfolio, "settings", {}).get("currency", "") or "")
 
 
+def money_unit(portfolio: Portfolio) -> str:
+    """What a chart's money axis is in: the currency, else ``money``."""
+    return currency(portfolio) or "money"
+
+
 def cash(portfolio: Portfolio, x: float | None) -> str:
     """:func:`money` with the portfolio's currency: ``EUR 12.89M`` (escaped for Markdown)."""
     code = currency(portfolio)
@@ -126,6 +131,7 @@ def given(x: Any) -> bool:
 
 
 __all__ = [
+    "money_unit",
     "as_markdown",
     "cash",
     "currency",
