@@ -11,7 +11,7 @@ import html
 import re
 
 # Markdown's specials that can start emphasis, code, links, headings, lists, tables or quotes
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # ">" becomes &gt; below
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,16 +20,17 @@ def escape_markdown(text: object) -> str:
     """``text`` as literal characters in Markdown rendered to HTML.
 
     HTML specials become entities (so ``<img onerror=...>`` is shown, not run) and Markdown
-    specials are backslash-escaped (so ``[x](javascript:...)`` is no link and ``*`` no
-    emphasis).
+    specials are backslash-escaped (so ``[x](javascript:...)`` is no link, ``*`` no emphasis and
+    ``$`` no maths). Markdown is escaped first, HTML second, so that an entity such as
+    ``&#x27;`` (an apostrophe) is not broken by escaping its ``#``.
 
     Examples
     --------
     >>> escape_markdown("[x](javascript:alert(3))")
     '\\\\[x\\\\]\\\\(javascript:alert\\\\(3\\\\)\\\\)'
     """
-    escaped = html.escape(str(text), quote=True)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
+    # Markdown first, entities second: escaping the entities' own "#" would show "&#x27;"
+    return html.escape(_MARKDOWN_SPECIALS.sub(r"\\\1", str(text)), quote=True)
 
 
 def escape_html(text: object) -> str:
