@@ -46,8 +46,23 @@ STYLE = """
   img{max-width:100%!important;max-height:10cm;break-inside:avoid;page-break-inside:avoid}
   tr{break-inside:avoid;page-break-inside:avoid}
   h1,h2{break-after:avoid;page-break-after:avoid}
-  @page{size:A4;margin:12mm}
+  @page{size:A4;margin:10mm 12mm}
+  /* the board brief: words and the table on one or two pages, the chart stays on screen */
+  .pmo-brief .jp-RenderedHTMLCommon{font-size:8.5pt!important;line-height:1.3!important}
+  .pmo-brief .jp-RenderedHTMLCommon h1{font-size:14pt!important;margin:0 0 4px!important}
+  .pmo-brief .jp-RenderedHTMLCommon h2{font-size:10.5pt!important;margin:7px 0 2px!important}
+  .pmo-brief .jp-RenderedHTMLCommon p,.pmo-brief .jp-RenderedHTMLCommon ul{
+    margin:2px 0!important}
+  .pmo-brief .jp-RenderedHTMLCommon li{margin:0!important}
+  .pmo-brief .jp-RenderedHTMLCommon table{font-size:7.5pt!important;margin:2px 0!important}
+  .pmo-brief .jp-RenderedHTMLCommon td,.pmo-brief .jp-RenderedHTMLCommon th{
+    padding:1px 4px!important;line-height:1.25!important}
+  .pmo-brief .jp-Cell{padding:0!important}
+  .pmo-brief .jp-OutputArea-output{padding:0!important}
+  .pmo-brief img,.pmo-brief .pmo-context{display:none}
+  .pmo-brief .pmo-print-context{display:block}
 }
+.pmo-print-context{display:none;font-size:8pt;color:#333}
 """
 
 
@@ -85,6 +100,14 @@ class PageContext:
             parts.append(f"Money in {escape_html(self.currency)}")
         parts.append(f"Data {escape_html(self.fingerprint)}")
         return '<div class="pmo-context">' + " &middot; ".join(parts) + "</div>"
+
+    def short_html(self) -> str:
+        """The context in one short line (no description), for the printed brief."""
+        parts = [escape_html(p) for p in (self.organisation, self.scenario) if p]
+        parts += [f"Run {escape_html(self.run_date)}", f"Data {escape_html(self.fingerprint)}"]
+        if self.currency:
+            parts.append(f"Money in {escape_html(self.currency)}")
+        return " &middot; ".join(parts)
 
 
 def page_title(file_name: str) -> str:
@@ -134,9 +157,19 @@ def harden(
     head = _HEAD.search(text)
     text = text[: head.end()] + meta + text[head.end() :] if head else f"<head>{meta}</head>" + text
     top = (context.html() if context is not None else "") + (_nav(pages, current) if pages else "")
+    brief = current is not None and "board" in current
+    if brief and context is not None:  # in print, the context without the long description
+        top += f'<div class="pmo-print-context">{context.short_html()}</div>'
     found = _BODY.search(text)
     if found and top:
-        text = text[: found.end()] + top + text[found.end() :]
+        body = found.group(0)
+        if brief:
+            body = (
+                body.replace('class="', 'class="pmo-brief ', 1)
+                if 'class="' in body
+                else body[:-1] + ' class="pmo-brief">'
+            )
+        text = text[: found.start()] + body + top + text[found.end() :]
     return text
 
 
