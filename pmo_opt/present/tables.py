@@ -48,8 +48,14 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+def is_flag(series: pd.Series) -> bool:
+    """Whether every value is a yes/no (``True``/``False``, ``1``/``0``, missing aside)."""
+    known = {"true", "false", "1", "0", "1.0", "0.0"}
+    return all(_is_missing(v) or str(v).strip().lower() in known for v in series)
+
+
 def _kind(name: str, series: pd.Series) -> str:
-    if name in FLAGS:
+    if name in FLAGS and is_flag(series):
         return "flag"
     numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
     if pd.api.types.is_bool_dtype(series):

@@ -67,7 +67,7 @@ def number_format(column: str, series: pd.Series) -> str | None:
     name = str(column)
     if name in MONTH_COLUMNS:
         return MONTH_FORMAT
-    if name in FLAG_COLUMNS:
+    if name in FLAG_COLUMNS and _is_flag(series):
         return None
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         return None
@@ -80,13 +80,18 @@ def number_format(column: str, series: pd.Series) -> str | None:
     return MONEY_FORMAT if whole else SCORE_FORMAT
 
 
-def _typed(column: str, value: Any) -> Any:
+def _is_flag(series: pd.Series) -> bool:
+    known = {"true", "false", "1", "0", "1.0", "0.0"}
+    return all(_is_missing(v) or str(v).strip().lower() in known for v in series)
+
+
+def _typed(column: str, value: Any, flag: bool | None = None) -> Any:
     """A flag as a real boolean, a ``YYYY-MM`` month as a date; anything else as it is."""
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or (not isinstance(value, str) and _is_missing(value)):
         return None
-    if column in FLAG_COLUMNS:
+    if column in FLAG_COLUMNS if flag is None else flag:
         if isinstance(value, str):
             return {"true": True, "1": True, "false": False, "0": False}.get(
                 value.strip().lower(), value
@@ -135,6 +140,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
     for name, frame in sheets.items():
         sheet = book.create_sheet(_sheet_title(name, used))
         frame = _with_index(frame)
+        flags = {str(c) for c in frame.columns if str(c) in FLAG_COLUMNS and _is_flag(frame[c])}
         formats = [number_format(c, frame[c]) for c in frame.columns]
         row_formats = frame.attrs.get("formats", {})
         columns = [str(c) for c in frame.columns]
@@ -147,7 +153,7 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
         for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
             for j, value in enumerate(row, start=1):
                 fmt = row_formats.get(i - 2, formats[j - 1]) if j > 1 else formats[j - 1]
-                typed = _typed(columns[j - 1], value)
+                typed = _typed(columns[j - 1], value, columns[j - 1] in flags)
                 shown = _put(sheet.cell(row=i, column=j), typed, fmt)
                 if i <= 1001:  # widths from the first thousand rows are enough
                     widths[j - 1] = max(widths[j - 1], shown)

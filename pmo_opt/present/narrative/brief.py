@@ -29,7 +29,6 @@ from pmo_opt.present.narrative.words import (
     cash,
     join_words,
     md_label,
-    money,
     plural,
     points,
     role_label,
@@ -223,7 +222,7 @@ def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | No
             )
     if advice is not None and hiring_pays(advice):
         out.append(
-            f"- **Hiring option**: contractors worth {money(float(advice.hires['cost'].sum()))} "
+            f"- **Hiring option**: contractors worth {cash(portfolio, float(advice.hires['cost'].sum()))} "
             f"would add {points(advice.value_gain)} {value_unit(plan.scenario)}."
         )
     if plan.status != "optimal":
@@ -240,7 +239,7 @@ def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     delta = (cut.objective or 0.0) / plan.objective - 1 if plan.objective else np.nan
     lines = [
         f"With the budget at {cut.scenario.budget_scale:.0%} of today's, the best plan is worth "
-        f"{points(cut.objective)} ({signed_share(delta)}) and spends {money(cut.total_spend)}.",
+        f"{points(cut.objective)} ({signed_share(delta)}) and spends {cash(portfolio, cut.total_spend)}.",
         "",
     ]
     if leave:

@@ -10,8 +10,8 @@ from IPython.display import Markdown
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.present.narrative.words import (
     as_markdown,
+    cash,
     join_words,
-    money,
     plural,
     points,
     signed_share,
@@ -25,7 +25,7 @@ def comparison_headline(comparison: Any, portfolio: Portfolio) -> Markdown:
     base_name = comparison.baseline
     base = summary.loc[base_name]
     lines = [
-        f"Against **{escape_markdown(base_name)}** ({points(base['value'])} value, {money(base['spend'])} spent, "
+        f"Against **{escape_markdown(base_name)}** ({points(base['value'])} value, {cash(portfolio, base['spend'])} spent, "
         f"{int(base['selected'])} projects):",
         "",
     ]
@@ -40,7 +40,7 @@ def comparison_headline(comparison: Any, portfolio: Portfolio) -> Markdown:
         text = (
             f"- **{escape_markdown(name)}**: value {points(row['value'])} ({signed_share(delta)}), "
             "spend "
-            f"{money(row['spend'])}"
+            f"{cash(portfolio, row['spend'])}"
         )
         mine = changes[changes["scenario"] == name]
         leave = [escape_markdown(p) for p in mine.loc[mine["change"] == "leaves", "project_id"]]
