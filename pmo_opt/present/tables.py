@@ -145,6 +145,9 @@ def show(
     styler = styler.format_index(escape="html", axis=1)
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    text = [names[c] for c in table.columns if names[c] not in numeric]
+    if text:  # words read from the left (Jupyter's own style right-aligns every cell)
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
     return styler
 
 
