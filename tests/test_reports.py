@@ -404,3 +404,31 @@ def test_index_links_the_pages_and_files(tmp_path):
     ).read_text()
     assert '<a href="01-review-data.html">Review data</a>' in index
     assert 'href="plan.xlsx"' in index and "Money in EUR" in index and "<script" not in index
+
+
+def test_workbook_summary_links_and_load_grid(tmp_path):
+    import datetime as dt
+
+    summary = pd.DataFrame({"item": ["Budget use", "Spend (EUR)"], "value": [0.9932, 16476500]})
+    summary.attrs["formats"] = {0: "0.0%", 1: "#,##0"}
+    summary.attrs["links"] = ["load"]
+    load = pd.DataFrame(
+        {
+            "role": ["dev", "dev", "ux"],
+            "month": ["2027-01", "2027-02", "2027-01"],
+            "demand_fte": [1.0, 2.0, 0.5],
+            "utilisation": [0.5, 1.0, 0.25],
+        }
+    )
+    path = reports.write_workbook(tmp_path / "plan.xlsx", {"summary": summary, "load": load})
+    book = openpyxl.load_workbook(path)
+    first = book["summary"]
+    assert book.sheetnames[0] == "summary"
+    assert first["B2"].number_format == "0.0%" and first["B3"].number_format == "#,##0"
+    assert first["A6"].value == "load" and first["A6"].hyperlink.location == "'load'!A1"
+    sheet = book["load"]
+    assert sheet["B2"].value == dt.datetime(2027, 1, 1) and sheet["B2"].number_format == "yyyy-mm"
+    assert sheet["D2"].number_format == "0.0%"  # a share
+    assert sheet["F1"].value == "utilisation by role and month"  # the grid beside the table
+    assert [sheet.cell(row=2, column=c).value for c in (6, 7, 8)] == ["dev", 0.5, 1.0]
+    assert len(sheet.conditional_formatting) == 1

@@ -177,12 +177,13 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
 def _links(sheet, first_row: int, names: list[str], used: set[str]) -> None:
     """Below a summary: one link per sheet of the workbook."""
     from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     sheet.cell(row=first_row, column=1, value="Sheets").font = Font(bold=True)
     for k, name in enumerate(names, start=1):
         title = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31]
         cell = sheet.cell(row=first_row + k, column=1, value=title)
-        cell.hyperlink = f"#'{title}'!A1"
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{title}'!A1", display=title)
         cell.font = Font(color="0563C1", underline="single")
 
 
