@@ -276,7 +276,7 @@ REPORT_ARTIFACTS = paths.ROOT / "test-artifacts" / "report"
 HOSTILE = [
     ("category", ("projects", "categories"), "category", "Technology Foundations",
      "<img src=x onerror=alert(2)>"),
-    ("project id", ("projects", "demand", "scores", "dependencies"), None, "P020",
+    ("project id", ("projects", "demand", "scores", "dependencies"), None, "P034",
      "<svg onload=alert(4)>"),
     ("name", ("projects",), "name", "Policy Admin Suite Replacement (Vendor)",
      "[x](javascript:alert(3))"),
