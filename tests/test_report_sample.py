@@ -249,6 +249,7 @@ def test_every_page_is_for_a_board(run):
         assert '<script src="http' not in html and "<script" not in html, stem
         assert "Harbourline Mutual" in html and run_date in html, stem
         assert "Scenario <b>baseline</b>" in html, stem
+        assert f"Data {manifest['data_fingerprint']}" in html, stem
         if stem != "index":
             assert "Money in EUR" in html, stem
             for other in NOTEBOOKS:

@@ -414,6 +414,7 @@ def _finish(partial: Path, final: str, run: _Run, failure: NotebookFailure | Non
         "scenario_name": run.scenario.name,
         "scenario": run.scenario.to_dict(),
         "inputs": run.inputs,
+        "data_fingerprint": fingerprint(run.inputs),  # shown on every page
         "notebooks": [{"path": shown(p), "sha256": sha256(p)} for p in run.sources],
         "kernel": KERNEL_NAME,
         "cell_timeout_s": run.timeout_s,
