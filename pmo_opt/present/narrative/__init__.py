@@ -60,6 +60,7 @@ from pmo_opt.present.narrative.left_out import (
     way_in,
     why_line,
     why_not_markdown,
+    why_not_max,
     why_out,
 )
 from pmo_opt.present.narrative.priorities import (
@@ -174,5 +175,6 @@ __all__ = [
     "weights_table",
     "why_line",
     "why_not_markdown",
+    "why_not_max",
     "why_out",
 ]

@@ -28,6 +28,12 @@ WHY_NOT_MAX = None
 WHY_NOT_WORDS = 3
 
 
+def why_not_max(interactive: bool) -> int | None:
+    """How many left-out projects a page explains: every one in a report run (``None``), the
+    top :data:`WHY_NOT_WORDS` for an analyst in JupyterLab (each costs a few re-solves)."""
+    return WHY_NOT_WORDS if interactive else WHY_NOT_MAX
+
+
 def explanations_table(
     why: pd.DataFrame, plan: Plan, portfolio: Portfolio | None = None
 ) -> pd.DataFrame:
@@ -247,6 +253,7 @@ def why_line(row: pd.Series, portfolio: Portfolio) -> str:
 
 
 __all__ = [
+    "why_not_max",
     "WHY_NOT_MAX",
     "WHY_NOT_WORDS",
     "cheapest_way_in",
