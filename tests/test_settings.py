@@ -41,3 +41,17 @@ def test_a_wrong_setting_is_an_input_error_naming_file_row_and_fix(tmp_path, row
     with pytest.raises(InputError, match=message) as caught:
         make_portfolio(tmp_path / "p", settings=[row], **BASE)
     assert "settings.csv" in str(caught.value)
+
+
+def test_the_value_unit_and_currency_reach_the_words(tmp_path):
+    from pmo_opt.inputs.scenario import Scenario
+    from pmo_opt.present import narrative
+
+    rows = [{"setting": "value_unit", "value": "strategy points"},
+            {"setting": "currency", "value": "GBP"}]  # fmt: skip
+    portfolio = make_portfolio(tmp_path / "p", settings=rows, **BASE)
+    assert narrative.value_unit(Scenario(), portfolio) == "strategy points"
+    assert narrative.value_axis(Scenario(), portfolio) == "portfolio value (strategy points)"
+    assert narrative.value_unit(Scenario(objective="benefit"), portfolio) == "of benefit"
+    assert narrative.cash(portfolio, 12_891_250) == "GBP 12.89M"
+    assert narrative.money_unit(portfolio) == "GBP"

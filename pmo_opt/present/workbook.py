@@ -347,7 +347,7 @@ def report_sheets(
         ("Data fingerprint", context.fingerprint, None),
         ("Plan status", plan.status.replace("_", " "), None),
         ("Gap to the best possible", plan.gap if plan.gap is not None else "-", SHARE_FORMAT),
-        (f"Value ({value_unit(plan.scenario)})", plan.objective, SCORE_FORMAT),
+        (f"Value ({value_unit(plan.scenario, portfolio)})", plan.objective, SCORE_FORMAT),
         ("Projects selected", f"{len(sel)} of {len(plan.projects)}", None),
         ("New projects", int((~decided).sum()), MONEY_FORMAT),
         (f"Stated benefit of the selection ({currency})",

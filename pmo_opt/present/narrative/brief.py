@@ -79,7 +79,7 @@ def board_brief(
     decided = sel[sel["status"].isin(DECIDED)]
     new = sel[~sel["status"].isin(DECIDED)]
     budget = total_budget(portfolio, plan)
-    unit = value_unit(s)
+    unit = escape_markdown(value_unit(s, portfolio))
 
     lines += ["## The decision asked", ""]
     ask = (
@@ -223,7 +223,7 @@ def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | No
     if advice is not None and hiring_pays(advice):
         out.append(
             f"- **Hiring option**: contractors worth {cash(portfolio, float(advice.hires['cost'].sum()))} "
-            f"would add {points(advice.value_gain)} {value_unit(plan.scenario)}."
+            f"would add {points(advice.value_gain)} {escape_markdown(value_unit(plan.scenario, portfolio))}."
         )
     if plan.status != "optimal":
         out.append("- **Analysis**: " + status_sentence(plan))

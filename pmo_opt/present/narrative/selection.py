@@ -48,7 +48,7 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
         return as_markdown(lines)
     sel = plan.projects[plan.projects["selected"]]
     decided = int(sel["status"].isin(DECIDED).sum())
-    unit = value_unit(plan.scenario)
+    unit = escape_markdown(value_unit(plan.scenario, portfolio))
     lines.append(
         f"The plan selects **{len(sel)} of {len(plan.projects)} projects** ({decided} in flight or "
         f"committed, {len(sel) - decided} new) worth **{points(plan.objective)} {unit}**."
@@ -148,8 +148,15 @@ def load_table(plan: Plan) -> pd.DataFrame:
     return t
 
 
-def frontier_headline(frontier: pd.DataFrame, plan: Plan) -> Markdown:
-    """What more (or less) money would buy, read off the frontier."""
+def frontier_headline(
+    frontier: pd.DataFrame, plan: Plan, portfolio: Portfolio | None = None
+) -> Markdown:
+    """What more (or less) money would buy, read off the (monotone) frontier; amounts in the
+    portfolio's currency when ``portfolio`` is given."""
+
+    def m(x: float) -> str:
+        return cash(portfolio, x) if portfolio is not None else money(x)
+
     solved = frontier.dropna(subset=["value"]).sort_values("budget")
     if len(solved) < 2:
         return Markdown("Too few budget levels have a plan to draw a frontier.\n")
@@ -160,25 +167,25 @@ def frontier_headline(frontier: pd.DataFrame, plan: Plan) -> Markdown:
     if len(current):
         c = current.iloc[0]
         lines.append(
-            f"At today's budget ({money(c['budget'])}) the best plan is worth {points(c['value'])} "
-            f"{value_unit(plan.scenario)}."
+            f"At today's budget ({m(c['budget'])}) the best plan is worth {points(c['value'])} "
+            f"{escape_markdown(value_unit(plan.scenario, portfolio))}."
         )
         if len(dearer):
             d = dearer.iloc[0]
             lines.append(
-                f"With {money(d['budget'] - c['budget'])} more ({money(d['budget'])}) it rises to "
+                f"With {m(d['budget'] - c['budget'])} more ({m(d['budget'])}) it rises to "
                 f"{points(d['value'])} ({signed_share(d['value'] / c['value'] - 1)})."
             )
         if len(cheaper):
             e = cheaper.iloc[-1]
             lines.append(
-                f"With {money(c['budget'] - e['budget'])} less ({money(e['budget'])}) it falls to "
+                f"With {m(c['budget'] - e['budget'])} less ({m(e['budget'])}) it falls to "
                 f"{points(e['value'])} ({signed_share(e['value'] / c['value'] - 1)})."
             )
     knee = solved[solved["knee"].astype(bool)]
     if len(knee):
         lines.append(
-            f"Beyond about {money(knee.iloc[0]['budget'])}, each extra unit of money buys little "
+            f"Beyond about {m(knee.iloc[0]['budget'])}, each extra unit of money buys little "
             "more value (the knee of the curve)."
         )
     lines.append(
@@ -188,8 +195,9 @@ def frontier_headline(frontier: pd.DataFrame, plan: Plan) -> Markdown:
     unproven = solved[solved["status"] != "optimal"]
     if len(unproven):
         lines.append(
-            f"{plural(len(unproven), 'point')} of the curve stopped at the time limit and may "
-            "sit slightly below the true frontier."
+            f"{plural(len(unproven), 'point')} of the curve {'is' if len(unproven) == 1 else 'are'} "
+            "not proven optimal (drawn hollow); the curve never falls, as each point keeps the "
+            "best plan of any cheaper point."
         )
     return Markdown(" ".join(lines) + "\n")
 

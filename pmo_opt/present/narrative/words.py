@@ -94,8 +94,16 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def value_unit(scenario: Scenario) -> str:
-    """What the objective's numbers are: priority points, benefit, or months."""
+def _settings_unit(portfolio: Portfolio | None) -> str:
+    settings = getattr(portfolio, "settings", None) or {}
+    return str(settings.get("value_unit", "") or "")
+
+
+def value_unit(scenario: Scenario, portfolio: Portfolio | None = None) -> str:
+    """What the objective's numbers are: priority points (or the portfolio's own ``value_unit``
+    setting), benefit, or months. Plain text: escape it where it becomes Markdown."""
+    if scenario.objective == "value" and _settings_unit(portfolio):
+        return _settings_unit(portfolio)
     return {
         "value": "priority points",
         "benefit": "of benefit",
@@ -112,8 +120,10 @@ def as_markdown(lines: Iterable[str]) -> Markdown:
     return Markdown("\n".join(lines).strip() + "\n")
 
 
-def value_axis(scenario: Scenario) -> str:
-    """A chart axis label for the objective's numbers."""
+def value_axis(scenario: Scenario, portfolio: Portfolio | None = None) -> str:
+    """A chart axis label for the objective's numbers (the ``value_unit`` setting when given)."""
+    if scenario.objective == "value" and _settings_unit(portfolio):
+        return f"portfolio value ({_settings_unit(portfolio)})"
     return {
         "value": "portfolio value (priority points)",
         "benefit": "portfolio benefit",
