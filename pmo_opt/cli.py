@@ -382,6 +382,10 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         for budget, value in zip(table.loc[mask, "budget"], table.loc[mask, "value"], strict=True):
             print(f"{label}: budget {budget:,.0f} buys value {value:,.2f}")
     top = table.iloc[-1]
+    solved = table.dropna(subset=["value"])
+    if len(solved):  # the curve is monotone: the first point at its top value is where it ends
+        best = solved[solved["value"] >= solved["value"].max() - 1e-9].iloc[0]
+        print(f"the top value {best['value']:,.2f} is reached at a budget of {best['budget']:,.0f}")
     print(f"no budget binds from {top['budget']:,.0f} (value {top['value']:,.2f})")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # Markdown characters that can start or end markup; HTML's are made entities first
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")  # $: no maths either
 # C0 and C1 controls and DEL, except the newline and tab that text may keep
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -38,7 +38,7 @@ def escape_markdown(text: Any) -> str:
 
     HTML's ``< > & " '`` become entities (so ``<img src=x onerror=...>`` is shown, not run) and
     every Markdown special character is backslash-escaped (so ``[x](javascript:alert(3))`` is
-    not a link and ``*`` or ``_`` do not turn on emphasis). Line breaks become spaces: data
+    not a link, ``*`` or ``_`` do not turn on emphasis and ``$`` starts no maths). Line breaks become spaces: data
     text is one line of a paragraph or table cell.
 
     Parameters

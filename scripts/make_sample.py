@@ -594,6 +594,12 @@ def generate(seed: int = SEED) -> dict[str, list[dict]]:
         "scores": _scores(projects, rng),
         "pairwise": pairwise,
         "categories": categories,
+        "settings": [
+            {"setting": "organisation", "value": ORGANISATION},
+            {"setting": "currency", "value": "EUR"},
+            {"setting": "fiscal_year_start", "value": "1"},
+            {"setting": "value_unit", "value": "priority points"},
+        ],
     }
 
 
@@ -795,6 +801,8 @@ TEXT_COLUMNS = {
     "criterion",
     "over",
     "direction",
+    "setting",
+    "value",
 }
 FIXED_ZIP_TIME = (2027, 1, 1, 0, 0, 0)
 
@@ -928,6 +936,7 @@ def write_readme(tables: dict, folder: Path, seed: int) -> None:
         "scores": "1-10 score per project and criterion",
         "pairwise": "Saaty judgements between criteria (AHP)",
         "categories": "min/max share of spend per theme",
+        "settings": "organisation, currency, fiscal year start, value unit (for the reports)",
     }
     cap_flat = {r["role"]: r["fte"] for r in tables["capacity"] if r["month"] is None}
     _, cr = _ahp(PAIRWISE, CRITERIA)

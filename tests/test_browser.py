@@ -266,3 +266,112 @@ def test_missing_chromium_skips_locally_and_fails_under_ci(monkeypatch, tmp_path
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
         _chromium_or_skip()
+
+
+# --------------------------------------------------------------------------------------------
+# a report rendered from hostile data: nothing from the data runs, every page opens clean
+
+REPORT_ARTIFACTS = paths.ROOT / "test-artifacts" / "report"
+#: (what, table, column, old value, new value) written into a copy of data/sample
+HOSTILE = [
+    ("category", ("projects", "categories"), "category", "Technology Foundations",
+     "<img src=x onerror=alert(2)>"),
+    ("project id", ("projects", "demand", "scores", "dependencies"), None, "P034",
+     "<svg onload=alert(4)>"),
+    ("name", ("projects",), "name", "Policy Admin Suite Replacement (Vendor)",
+     "[x](javascript:alert(3))"),
+    ("name with $", ("projects",), "name", "Digital Document Delivery",
+     "Cut $ fees by 10% ($ plan)"),
+]  # fmt: skip
+HOSTILE_SCENARIO = (
+    'name: "<img src=x onerror=alert(5)>"\n'
+    'description: "A *hostile* <b>scenario</b> [y](javascript:alert(6)) with $5 and `code`"\n'
+)
+LIVE = [
+    re.compile(r"<img\b[^>]*\bonerror", re.IGNORECASE),
+    re.compile(r"<svg\b[^>]*\bonload", re.IGNORECASE),
+    re.compile(r"<a\b[^>]*href=[\"']?\s*javascript:", re.IGNORECASE),
+    re.compile(r"<b>scenario</b>"),
+]
+
+
+def _hostile_copy(folder: Path) -> Path:
+    import pandas as pd
+
+    shutil.copytree(paths.SAMPLE_DIR, folder)
+    for _, tables, column, old, new in HOSTILE:
+        for table in tables:
+            path = folder / f"{table}.csv"
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            columns = (
+                [column] if column else [c for c in ("project_id", "depends_on") if c in frame]
+            )
+            for c in columns:
+                frame[c] = frame[c].replace(old, new)
+            frame.to_csv(path, index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    """``pmo-opt report`` of a hostile copy of the sample; returns the report folder."""
+    root = tmp_path_factory.mktemp("hostile")
+    portfolio = _hostile_copy(root / "portfolio")
+    scenario = root / "hostile.yaml"
+    scenario.write_text(HOSTILE_SCENARIO, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pmo_opt", "report", str(portfolio), "--scenario", str(scenario),
+         "--out", str(root / "reports")],
+        cwd=root, capture_output=True, text=True, timeout=1500,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    (folder,) = [p for p in (root / "reports").iterdir() if p.is_dir()]
+    return folder
+
+
+@pytest.mark.timeout(1800)
+def test_data_text_never_becomes_markup_in_the_report(hostile_report):
+    pages = sorted(hostile_report.glob("*.html"))
+    assert len(pages) == 7  # six notebooks and the index
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for live in LIVE:
+            assert not live.search(html), (page.name, live.pattern)
+        assert "<script" not in html.lower(), page.name
+        assert 'http-equiv="Content-Security-Policy"' in html, page.name
+        assert "script-src 'none'" in html, page.name
+    brief = (hostile_report / "06-board-summary.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(5)&gt;" in brief  # the scenario name, shown as text
+    assert "javascript:alert(3)" in (hostile_report / "03-select-portfolio.html").read_text()
+    assert "&lt;svg onload=alert(4)&gt;" in (
+        hostile_report / "02-prioritise-projects.html"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.timeout(1800)
+def test_report_pages_open_in_chromium_without_a_dialog_and_the_brief_prints_short(
+    hostile_report,
+):
+    chromium = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    REPORT_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dialogs: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1600})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for html in sorted(hostile_report.glob("*.html")):
+                page.goto(html.as_uri())
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(300)  # an onerror/onload handler would have fired by now
+                page.screenshot(path=REPORT_ARTIFACTS / f"{html.stem}.png", full_page=True)
+            page.goto((hostile_report / "06-board-summary.html").as_uri())
+            page.emulate_media(media="print")
+            pdf = page.pdf(path=REPORT_ARTIFACTS / "06-board-summary.pdf", format="A4")
+        finally:
+            browser.close()
+    assert dialogs == []
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 2, pages  # the decision on page one, the left-out table after it

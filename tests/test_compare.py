@@ -109,3 +109,14 @@ def test_compare_command(tmp_path, capsys):
     summary = pd.read_csv(tmp_path / "out" / "compare_summary.csv")
     assert summary["scenario"].tolist()[0] == "baseline"
     assert "board: C Gamma enters" in capsys.readouterr().out
+
+
+def test_a_given_plan_is_compared_as_it_is_not_solved_again(tmp_path):
+    from pmo_opt.engine.optimise import optimise
+
+    pf = portfolio(tmp_path / "pf")
+    scenarios = load_scenarios(scenario_files(tmp_path / "sc"))
+    mine = optimise(pf, scenarios["baseline"])
+    cmp = compare_scenarios(pf, scenarios, given={"baseline": mine}, workers=1)
+    assert cmp.plans["baseline"] is mine  # the report's one plan, not a re-solve
+    assert list(cmp.plans) == list(scenarios)

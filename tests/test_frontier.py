@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from builders import make_portfolio
@@ -68,14 +70,22 @@ def test_frontier_includes_the_current_budget_and_accepts_money_amounts(tmp_path
     assert table["value"].is_monotonic_increasing
 
 
-def test_frontier_reports_a_lower_point_instead_of_patching_it(tmp_path):
+def test_a_point_never_shows_less_than_a_cheaper_points_plan(tmp_path):
     pf, sc = portfolio(tmp_path), scen()
-    cheap = sc.replace(budget_scale=2)
-    dear = sc.replace(budget_scale=3, force_out=("A", "B"))  # a worse plan at a higher budget
-    plans = [(cheap, optimise(pf, cheap)), (dear, optimise(pf, dear))]
-    table = frontier_table(pf, sc, plans)
-    assert table["value"].tolist() == pytest.approx([18, 5.1])
-    assert "below a cheaper point" in table["note"].iloc[1]
+    cheap, dear = sc.replace(budget_scale=2), sc.replace(budget_scale=3)
+    good = optimise(pf, cheap)
+    # a poor own solve at the higher budget, as a solve stopped at its time limit could give
+    poor = dataclasses.replace(
+        optimise(pf, dear.replace(force_out=("A", "B"))), scenario=dear, status="feasible",
+        bound=20.0,
+    )  # fmt: skip
+    table = frontier_table(pf, sc, [(dear, poor), (cheap, good)])
+    assert table["value"].tolist() == pytest.approx([18, 18])
+    assert table["value"].is_monotonic_increasing
+    assert table["status"].tolist() == ["optimal", "feasible"]  # its own status and bound
+    assert table["gap"].iloc[1] == pytest.approx((20 - 18) / 18)
+    assert "cheaper point at scale 2" in table["note"].iloc[1]
+    assert table["note"].iloc[0] == ""
 
 
 def test_risk_frontier(tmp_path):

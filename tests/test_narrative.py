@@ -125,7 +125,7 @@ def test_budget_use_and_role_tables(portfolio, plan):
 
 def test_data_overview_counts_money_and_people(portfolio):
     text = _text(narrative.data_overview(portfolio, BASE, "pf"))
-    assert "**4 projects** (4 proposed) in 2 categories from `pf`" in text
+    assert "**4 projects** (4 proposed) in 2 categories from pf" in text
     assert "planned over **2 months** (2027-01 to 2027-02)" in text
     assert "cost **25** against a budget of **10** (2.50x oversubscribed)" in text
     assert "every role has enough capacity" in text
@@ -196,7 +196,7 @@ def test_board_brief_states_decision_value_money_cut_and_questions(portfolio, pl
     assert "Approve **2 new projects**" in text and "**2 of the 4 projects**" in text
     assert "**10** of the 10 budget" in text
     assert "**40% more** than funding projects in priority order" in text and "(10.0)" in text
-    assert "- Whole period: 10 of 10 (100%; 0 unallocated)." in text
+    assert "- Whole period: 10 of 10 (100.0%; 0 unallocated)." in text
     assert "**No contingency**: the whole-period budget is at least 98% allocated" in text
     assert "## If the budget is cut by 50%" in text
     assert "the best plan is worth 7.0 (\u221250.0%) and spends 5" in text
@@ -254,7 +254,9 @@ def test_hiring_is_claimed_only_beyond_the_resolves_tolerance(plan):
     hires = pd.DataFrame([{"role": "dev", "month": "2027-01", "fte": 1.0, "cost": 5.0}])
     loose = dataclasses.replace(plan, gap=0.02)
     pays = HiringAdvice(hires, runs, 14.0, 17.0, ["P1"], [], ["Hire 1 dev.", "Adds 3."], loose)
-    assert narrative.hiring_pays(pays) and narrative.hiring_sentence(pays) == "Hire 1 dev. Adds 3."
+    assert (
+        narrative.hiring_pays(pays) and narrative.hiring_sentence(pays) == r"Hire 1 dev\. Adds 3\."
+    )  # escaped Markdown
     assert len(narrative.hiring_table(pays)) == 1
     noise = HiringAdvice(hires, runs, 14.0, 13.9, [], [], ["Hire 1 dev."], loose)
     assert not narrative.hiring_pays(noise) and len(narrative.hiring_table(noise)) == 0

@@ -15,11 +15,11 @@ from pmo_opt.errors import InputError
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.present.params import (
     INTERACTIVE_ENV,
-    PLAN_FILE,
     display_path,
     injected_names,
     notebook_setup,
 )
+from pmo_opt.present.stored_plan import write_plan_dir
 
 
 @pytest.fixture(scope="module")
@@ -198,10 +198,16 @@ def test_tables_summary_and_one_plan_per_report_run(folder, tmp_path):
     with pytest.raises(InputError, match="sheet name"):
         first.write_table("../x", plan.projects)
 
-    # a later notebook of the same run rebuilds the same plan from the recorded decisions
-    decisions = json.loads((out / PLAN_FILE).read_text())
-    decisions["message"] = "read back"
-    (out / PLAN_FILE).write_text(json.dumps(decisions))
+
+def test_a_report_run_shows_the_plan_the_runner_stored(folder, tmp_path):
+    out = tmp_path / "report"
+    alone = notebook_setup(_namespace(folder))
+    plan = alone.plan()
+    write_plan_dir(plan, out)
+    summary = json.loads((out / "summary.json").read_text())
+    summary["message"] = "read back"
+    (out / "summary.json").write_text(json.dumps(summary))
+    ns = _namespace(folder, injected={"output_dir": str(out), "plan_dir": str(out)})
     again = notebook_setup(ns).plan()
     assert again.message == "read back"
     assert again.starts == plan.starts and again.objective == plan.objective
@@ -209,9 +215,14 @@ def test_tables_summary_and_one_plan_per_report_run(folder, tmp_path):
     pd.testing.assert_frame_equal(again.spend, plan.spend)
     assert (again.status, again.gap) == (plan.status, plan.gap)
 
-    # another scenario in the same folder is solved, not read
-    other = notebook_setup(_namespace(folder, output_dir=str(out), budget_scale=0.5)).plan()
+    # another scenario with the same plan folder is solved, not read
+    other = notebook_setup(_namespace(folder, plan_dir=str(out), budget_scale=0.5)).plan()
     assert other.message != "read back" and len(other.selected) == 2
+
+    # a plan folder of another portfolio is a clear input error
+    (out / "plan.csv").write_text("project_id,selected,start,finish\nZZ9,1,2027-01,2027-02\n")
+    with pytest.raises(InputError, match="ZZ9.*another portfolio"):
+        notebook_setup(ns).plan()
 
 
 def test_fields_left_at_none_keep_the_defaults(folder):

@@ -150,9 +150,9 @@ def test_workbook_stores_every_text_cell_as_text(tmp_path):
     names = [sheet.cell(row=r, column=2) for r in range(2, 8)]
     assert [c.value for c in names] == risky
     assert {c.data_type for c in names} == {"s"}
-    assert sheet["C2"].value == 1500.5 and sheet["C2"].number_format == "#,##0.00##"
+    assert sheet["C2"].value == 1500.5 and sheet["C2"].number_format == "#,##0"  # money
     assert sheet["C4"].value is None  # NaN -> empty
-    assert sheet["D2"].value == 1 and sheet["D2"].number_format == "#,##0"
+    assert sheet["D2"].value is True  # a flag is a real boolean, whatever the table held
     assert sheet["E2"].value is True
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:E7"
@@ -188,8 +188,12 @@ def test_report_folder_is_dated_safe_and_complete(good):
         "summary.json",
         "tables/load.csv",
         "tables/selection.csv",
+        "index.html",
     }
     assert (good.folder / "manifest.json").is_file()
+    index = (good.folder / "index.html").read_text(encoding="utf-8")
+    for linked in ("01-fixture-tables.html", "02-fixture-board.html", "plan.xlsx", "manifest.json"):
+        assert f'href="{linked}"' in index
     assert good.board_html == good.folder / "02-fixture-board.html"
     assert f"board summary: {good.board_html}" in good.message()
 
@@ -367,3 +371,64 @@ def test_refresh_rewrites_good_notebooks_and_keeps_failing_ones(tmp_path):
     assert "papermill" not in board.metadata
     assert not any("papermill" in c.metadata or "execution" in c.metadata for c in board.cells)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01-failing.ipynb", "02-board.ipynb"]
+
+
+# --------------------------------------------------------------------------------------------
+# the reviewers' HTML (no kernel needed)
+
+
+def test_harden_leaves_no_script_and_escapes_the_context():
+    from pmo_opt.present.html import CSP, PageContext, harden
+
+    page = (
+        "<html><head><script src='https://cdn.example/require.js'></script>"
+        '<link rel="stylesheet" href="https://cdn.example/x.css">'
+        "<SCRIPT>alert(1)</SCRIPT></head><body><p>page</p></body></html>"
+    )
+    context = PageContext("<b>Org</b>", "<img src=x onerror=alert(5)>", "d & e", "2027-01-02", "f1")
+    out = harden(page, context, ["01-a.html", "02-b.html"], "02-b.html")
+    assert "<script" not in out.lower() and "cdn.example" not in out
+    assert f'content="{CSP}"' in out and "script-src 'none'" in CSP
+    assert "&lt;img src=x onerror=alert(5)&gt;" in out and "<img" not in out
+    assert "&lt;b&gt;Org&lt;/b&gt;" in out and "d &amp; e" in out
+    assert '<a href="02-b.html" aria-current="page">B</a>' in out
+    assert out.index("Content-Security-Policy") < out.index("<body>")
+
+
+def test_index_links_the_pages_and_files(tmp_path):
+    from pmo_opt.present.html import PageContext, write_index
+
+    context = PageContext("Acme", "base", "", "2027-01-02", "abc", "EUR")
+    index = write_index(
+        tmp_path, ["01-review-data.html"], {"plan.xlsx": "tables"}, context, [("Plan", "optimal")]
+    ).read_text()
+    assert '<a href="01-review-data.html">Review data</a>' in index
+    assert 'href="plan.xlsx"' in index and "Money in EUR" in index and "<script" not in index
+
+
+def test_workbook_summary_links_and_load_grid(tmp_path):
+    import datetime as dt
+
+    summary = pd.DataFrame({"item": ["Budget use", "Spend (EUR)"], "value": [0.9932, 16476500]})
+    summary.attrs["formats"] = {0: "0.0%", 1: "#,##0"}
+    summary.attrs["links"] = ["load"]
+    load = pd.DataFrame(
+        {
+            "role": ["dev", "dev", "ux"],
+            "month": ["2027-01", "2027-02", "2027-01"],
+            "demand_fte": [1.0, 2.0, 0.5],
+            "utilisation": [0.5, 1.0, 0.25],
+        }
+    )
+    path = reports.write_workbook(tmp_path / "plan.xlsx", {"summary": summary, "load": load})
+    book = openpyxl.load_workbook(path)
+    first = book["summary"]
+    assert book.sheetnames[0] == "summary"
+    assert first["B2"].number_format == "0.0%" and first["B3"].number_format == "#,##0"
+    assert first["A6"].value == "load" and first["A6"].hyperlink.location == "'load'!A1"
+    sheet = book["load"]
+    assert sheet["B2"].value == dt.datetime(2027, 1, 1) and sheet["B2"].number_format == "yyyy-mm"
+    assert sheet["D2"].number_format == "0.0%"  # a share
+    assert sheet["F1"].value == "utilisation by role and month"  # the grid beside the table
+    assert [sheet.cell(row=2, column=c).value for c in (6, 7, 8)] == ["dev", 0.5, 1.0]
+    assert len(sheet.conditional_formatting) == 1

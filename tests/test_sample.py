@@ -93,13 +93,16 @@ def test_csv_folder_and_workbook_load_to_equal_portfolios(sample: Portfolio) -> 
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(sample, name), getattr(book, name), obj=name)
     assert sample.warnings == () and book.warnings == ()
+    assert sample.settings == book.settings
+    assert sample.settings["organisation"] == "Harbourline Mutual"
+    assert sample.settings["currency"] == "EUR"
 
 
 def test_workbook_keeps_ids_and_months_as_text_and_numbers_as_numbers() -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(paths.SAMPLE_XLSX, read_only=True)
-    assert sorted(book.sheetnames) == sorted(TABLES)
+    assert sorted(book.sheetnames) == sorted([*TABLES, "settings"])
     rows = list(book["projects"].iter_rows(values_only=True))
     header = list(rows[0])
     ids = [r[header.index("project_id")] for r in rows[1:]]

@@ -379,7 +379,8 @@ def wsjf_portfolio(tmp_path, with_size: bool = False):
 def test_wsjf_by_hand(tmp_path):
     table = wsjf(wsjf_portfolio(tmp_path))
     # CoD A 8+5+3=16, B 3+8+2=13, C 13+1+1=15; size = duration 2, 1, 5
-    assert table["cost_of_delay"].to_dict() == {"A": 16, "B": 13, "C": 15}
+    assert table["cod_score"].to_dict() == {"A": 16, "B": 13, "C": 15}  # points, not money
+    assert "cost_of_delay" not in table
     assert table["wsjf"].to_dict() == pytest.approx({"B": 13, "A": 8, "C": 3})
     assert list(table.index) == ["B", "A", "C"]
     assert table["rank"].tolist() == [1, 2, 3]
@@ -407,6 +408,7 @@ def test_wsjf_from_cost_of_delay_column_and_as_value(tmp_path):
     assert table["wsjf"].to_dict() == {"A": 50, "B": 50, "C": 0}
     assert table.loc[["A", "B"], "rank"].tolist() == [1, 1]  # a tie shares the rank
     assert table["business_value"].isna().all()
+    assert table["cost_of_delay"].to_dict() == {"A": 100, "B": 50, "C": 0}  # money per month
     value = project_value(pf, Scenario(scoring="wsjf"))
     assert value.to_dict() == {"A": 50, "B": 50, "C": 0}
 

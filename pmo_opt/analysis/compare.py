@@ -160,6 +160,7 @@ def compare_scenarios(
     progress: bool = False,
     workers: int | None = None,
     scheduler: str | None = None,
+    given: Mapping[str, Plan] | None = None,
 ) -> ScenarioComparison:
     """Solve every scenario and compare each with the first (the baseline).
 
@@ -178,6 +179,9 @@ def compare_scenarios(
     scheduler
         A Dask scheduler address (``tcp://10.0.0.5:8786``) to solve them on a cluster instead;
         ``None`` = the first ``scheduler`` setting among the scenarios, ``""`` = local processes.
+    given
+        Plans already solved, by scenario name (a report's one plan): used as they are, not
+        solved again, so that the comparison shows the plan the other pages show.
 
     Returns
     -------
@@ -192,15 +196,18 @@ def compare_scenarios(
         check_decisions(portfolio, scenario)  # here: an InputError from a worker loses its problems
     if scheduler is None:
         scheduler = next((s.scheduler for s in named.values() if s.scheduler), None)
+    given = dict(given or {})
+    to_solve = [name for name in named if name not in given]
     solved = map_ordered(
         solve_task,
-        [(portfolio, for_sweep(scenario)) for scenario in named.values()],
+        [(portfolio, for_sweep(named[name])) for name in to_solve],
         workers=workers,
         scheduler=scheduler,
         progress=progress,
         desc="scenarios",
     )
-    plans: dict[str, Plan] = dict(zip(named, solved, strict=True))
+    given.update(zip(to_solve, solved, strict=True))
+    plans: dict[str, Plan] = {name: given[name] for name in named}
     base_name = next(iter(plans))
     base = set(plans[base_name].selected)
     pr = portfolio.projects

@@ -275,8 +275,23 @@ WHY_NOT_COLUMNS = [
     "budget_ok", "budget_verified", "extra_budget",
     "capacity_ok", "capacity_verified", "extra_fte_months",
     "both_ok", "both_verified", "both_extra_budget", "both_extra_fte_months",
+    "extra_staff", "both_extra_staff",
     "sentence",
 ]  # fmt: skip
+
+
+def staff_text(rows: pd.DataFrame) -> str:
+    """Extra capacity rows (``kind`` ``capacity``: ``role``, ``month``, ``amount``) in words:
+    ``data engineer 12.0 FTE-months in 2027-03 to 2027-08; architect 2.0 in 2027-05``."""
+    rows = rows[rows["kind"] == "capacity"] if "kind" in rows else rows.iloc[0:0]
+    parts = []
+    for role, g in rows.groupby("role", sort=True):
+        when = ", ".join(span(r[0], r[-1]) for r in runs(g["month"].dropna().astype(str)))
+        parts.append(
+            f"{str(role).replace('_', ' ')} {float(g['amount'].sum()):,.1f} FTE-months"
+            + (f" in {when}" if when else "")
+        )
+    return "; ".join(parts)
 
 
 def _why_not_task(args: tuple) -> dict:
@@ -308,6 +323,11 @@ def _why_not_task(args: tuple) -> dict:
         else:
             row["both_extra_budget"] = extra_money if row["both_ok"] else np.nan
             row["both_extra_fte_months"] = extra_fte if row["both_ok"] else np.nan
+        if key != "budget":
+            ok = row[f"{key}_ok"]
+            row["extra_staff" if key == "capacity" else "both_extra_staff"] = (
+                staff_text(rows) if ok else ""
+            )
     return row
 
 
@@ -361,7 +381,8 @@ def why_not(
         the budget-only, capacity-only and combined (``both``) alternatives whether it works
         (``*_ok``), whether re-solving with it applied selects the project (``*_verified``;
         empty when not checked) and its size (``extra_budget`` money summed over budget rows,
-        ``extra_fte_months``); and the ``sentence``.
+        ``extra_fte_months``; ``extra_staff`` and ``both_extra_staff`` say which roles, how many
+        FTE-months and when, :func:`staff_text`); and the ``sentence``.
     """
     from tqdm.auto import tqdm
 

@@ -4,9 +4,13 @@ Each point is an exact re-solve of the engine's MILP at one ``budget_scale``. Th
 independent tasks of a sweep (:mod:`pmo_opt.sweep`): they run in parallel on local processes or
 on a Dask cluster, each with one solver thread and the engine's own deterministic start (the
 rank-and-fill plan), never a neighbour's plan, so that no point depends on which worker solved
-which other point and the frontier is the same for any number of workers. A point can only come
-out below a cheaper one if it stopped at its time limit (the ``note`` column then says so;
-numbers are never patched).
+which other point and the frontier is the same for any number of workers.
+
+The frontier is monotone by construction: a cheaper point's plan keeps every rule at a higher
+budget (only the budget rows grow), so each point is the best of its own solve and every cheaper
+point's plan (:func:`monotone_plans`). A point's own solve can come out below a cheaper one when
+it stopped at its time limit or within its gap tolerance; it then shows the cheaper plan, keeps
+its own bound and status, and says so in the ``note`` column.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_opt.analysis.sweep import executor, for_sweep, map_ordered, solve_task
-from pmo_opt.engine.objective import check_decisions
+from pmo_opt.engine.objective import check_decisions, relative_gap
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InputError, Problem
@@ -190,6 +194,50 @@ def frontier_plans(
     return list(zip(at, plans, strict=True))
 
 
+def monotone_plans(plans: list[tuple[Scenario, Plan]]) -> list[tuple[Scenario, Plan]]:
+    """Each point as the best of its own plan and every cheaper point's plan.
+
+    ``plans`` are (scenario, plan) pairs; they are taken in order of ``budget_scale``. A plan of
+    a cheaper point keeps every rule at a higher budget, so when it is worth more than a point's
+    own plan, the point takes it: the same starts, hires, value and spend, with the point's own
+    scenario, status and bound, the gap recomputed against that bound, and
+    ``details["from_scale"]`` naming the cheaper point.
+
+    Returns
+    -------
+    list of (Scenario, Plan)
+        In order of ``budget_scale``; the values never fall as the budget grows.
+    """
+    ordered = sorted(plans, key=lambda item: item[0].budget_scale)
+    out: list[tuple[Scenario, Plan]] = []
+    best: tuple[Scenario, Plan] | None = None
+    for at, plan in ordered:
+        if (
+            best is not None
+            and best[1].objective is not None
+            and (not plan.has_solution or plan.objective is None
+                 or best[1].objective > plan.objective + 1e-9 * max(1.0, abs(plan.objective)))
+        ):  # fmt: skip
+            cheaper_at, cheaper = best
+            status = plan.status if plan.has_solution else "feasible"
+            plan = dataclasses.replace(
+                cheaper,
+                scenario=at,
+                status=status,
+                bound=plan.bound,
+                gap=relative_gap(cheaper.objective, plan.bound)
+                if plan.bound is not None
+                else cheaper.gap,
+                solve_seconds=plan.solve_seconds,
+                details={**cheaper.details, "from_scale": cheaper_at.budget_scale},
+            )
+        if plan.has_solution and (best is None or best[1].objective is None
+                                  or plan.objective > best[1].objective):  # fmt: skip
+            best = (at, plan)
+        out.append((at, plan))
+    return out
+
+
 def frontier_table(
     portfolio: Portfolio,
     scenario: Scenario,
@@ -198,9 +246,10 @@ def frontier_table(
 ) -> pd.DataFrame:
     """The frontier as a table (:data:`FRONTIER_COLUMNS`), one row per solved scale.
 
-    ``value`` is the scenario's objective; ``budget`` the money of :func:`budget_reference`
-    times the scale; ``marginal_value`` the value gained per extra unit of money since the
-    previous point. ``knee`` marks the point after which every further step pays less than
+    ``value`` is the scenario's objective, made monotone first (:func:`monotone_plans`: a point
+    never shows less than a cheaper point's plan is worth); ``budget`` the money of
+    :func:`budget_reference` times the scale; ``marginal_value`` the value gained per extra unit
+    of money since the previous point. ``knee`` marks the point after which every further step pays less than
     ``knee_ratio`` (10%) of the frontier's average slope (value gained / money added from the
     first to the last point): beyond it, more money buys little. No point is marked when the
     last step still pays.
@@ -208,20 +257,15 @@ def frontier_table(
     horizon = resolve_horizon(portfolio, scenario)
     reference = budget_reference(portfolio, horizon)
     rows = []
-    best = -np.inf
-    for at, plan in plans:
+    for at, plan in monotone_plans(plans):
         value = plan.objective if plan.has_solution else np.nan
         note = ""
-        if plan.has_solution and value < best - 1e-6 * max(1.0, abs(best)):
+        if "from_scale" in plan.details:
             note = (
-                f"below a cheaper point: this point is {plan.status}"
-                + (f" (gap {plan.gap:.2%})" if plan.gap is not None else "")
-                + ", not proven optimal"
-                if plan.status != "optimal"
-                else "below a cheaper point although both are proven optimal (please report)"
+                f"the plan of the cheaper point at scale {plan.details['from_scale']:g}, worth "
+                "more than this point's own solve (it stopped within its gap tolerance or "
+                "time limit)"
             )
-        if plan.has_solution:
-            best = max(best, value)
         rows.append(
             {
                 "budget_scale": at.budget_scale,

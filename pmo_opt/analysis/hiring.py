@@ -139,7 +139,9 @@ def hiring_advice(
     leaving = sorted(before - after)
     gain = (hired.objective or 0.0) - (plan.objective or 0.0)
     if not len(hires):
-        sentences = ["Hiring buys nothing here: no hire within max_hire_fte adds value."]
+        sentences = [
+            "Hiring buys nothing here: no hire within the roles table's hiring limits adds value."
+        ]
     else:
         what = f"This adds {gain:,.4g} value points"
         if entering:

@@ -71,6 +71,14 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "scores": (("project_id", "criterion", "score"), ()),
     "pairwise": (("criterion", "over", "ratio"), ()),
     "categories": (("category",), ("min_share", "max_share")),
+    "settings": (("setting", "value"), ()),
+}
+#: the optional ``settings`` table: setting -> default (text as written)
+DEFAULT_SETTINGS = {
+    "organisation": "",
+    "currency": "",
+    "fiscal_year_start": "1",
+    "value_unit": "priority points",
 }
 REQUIRED_TABLES = ("projects", "demand", "capacity")
 STATUSES = ("proposed", "committed", "in_flight")
@@ -136,6 +144,8 @@ class Portfolio:
     categories: pd.DataFrame
     source: str = ""
     warnings: tuple[str, ...] = field(default=())
+    #: the ``settings`` table over :data:`DEFAULT_SETTINGS` (organisation, currency, ...)
+    settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
 
     @property
     def project_ids(self) -> list[str]:
@@ -929,6 +939,12 @@ def build_portfolio(
         }
     ).set_index("category")
 
+    st = tables.get("settings")
+    settings = dict(DEFAULT_SETTINGS)
+    for key, value in zip(_text(_col(st, "setting")), _text(_col(st, "value")), strict=True):
+        if value:
+            settings[key.lower()] = value
+
     return Portfolio(
         projects=projects,
         demand=demand,
@@ -942,6 +958,7 @@ def build_portfolio(
         categories=categories,
         source=source,
         warnings=tuple(dict.fromkeys(warnings)),
+        settings=settings,
     )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.data import (
+    DEFAULT_SETTINGS,
     DEPENDENCY_KINDS,
     DIRECTIONS,
     REQUIRED_TABLES,
@@ -131,6 +132,7 @@ KEYS = {
     "scores": ("project_id", "criterion"),
     "pairwise": ("criterion", "over"),
     "categories": ("category",),
+    "settings": ("setting",),
 }
 #: identifier columns: refused when they start like a spreadsheet formula (README, "Limits and
 #: safety"); free text (names, categories) is written with a leading apostrophe instead
@@ -142,6 +144,7 @@ UNIQUE = {
     "roles": "role",
     "criteria": "criterion",
     "categories": "category",
+    "settings": "setting",
 }
 
 
@@ -902,6 +905,32 @@ def _check_categories(t: _Table, ctx: _Context) -> None:
         )
 
 
+def _check_settings(t: _Table, ctx: _Context) -> None:
+    names = t.text("setting").str.lower()
+    t.add(
+        ~names.isin(list(DEFAULT_SETTINGS)),
+        "setting",
+        lambda i: _unknown(t.cell(i, "setting"), "setting", list(DEFAULT_SETTINGS), "settings"),
+    )
+    value = t.text("value")
+    start = pd.to_numeric(value.where(names == "fiscal_year_start"), errors="coerce")
+    t.add(
+        (names == "fiscal_year_start") & ~start.isin(range(1, 13)),
+        "value",
+        lambda i: (
+            f"fiscal_year_start {t.cell(i, 'value')!r} is not a month number; "
+            "write 1 (January) to 12 (December)"
+        ),
+    )
+    t.add(
+        value.str.len() > 200,
+        "value",
+        lambda i: (
+            f"the value of {t.cell(i, 'setting')!r} is longer than 200 characters; shorten it"
+        ),
+    )
+
+
 _TABLE_CHECKS: dict[str, Callable[[_Table, _Context], None]] = {
     "projects": lambda t, ctx: (_check_projects(t, ctx), _check_far_dates(t, ctx)),
     "roles": _check_roles,
@@ -912,6 +941,7 @@ _TABLE_CHECKS: dict[str, Callable[[_Table, _Context], None]] = {
     "scores": _check_scores,
     "pairwise": _check_pairwise,
     "categories": _check_categories,
+    "settings": _check_settings,
 }
 
 

@@ -1,3 +1,4 @@
-"""Present: words (``narrative``, ``plan_text``), ``charts``, ``widgets``, notebook
-``params`` and the report runner (``reports``). Jupyter and widget libraries are imported only
-by the modules that need them."""
+"""Present: words (``narrative``, ``plan_text``), ``charts``, ``tables`` for people, ``widgets``,
+notebook ``params`` and the report's one plan (``stored_plan``), and the report runner
+(``reports``, with ``execution``, ``html``, ``workbook`` and ``manifest``). Jupyter and widget
+libraries are imported only by the modules that need them."""

@@ -48,17 +48,16 @@ from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
 from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, with_overrides
+from pmo_opt.present.stored_plan import read_plan_dir, same_scenario
 from pmo_opt.text import csv_safe_frame, csv_unquote
 
 #: parameters that are not scenario fields
-RUN_PARAMETERS = ("portfolio", "scenario_file", "output_dir", "interactive")
+RUN_PARAMETERS = ("portfolio", "scenario_file", "output_dir", "interactive", "plan_dir")
 #: every name a notebook's parameters may set
 KNOWN_PARAMETERS = (*FIELDS, *RUN_PARAMETERS)
 INTERACTIVE_ENV = "PMO_OPT_INTERACTIVE"
 TABLES_DIR = "tables"  # as pmo_opt.reports.TABLES_DIR (reports sits above this module)
 SUMMARY_FILE = "summary.json"
-#: the decisions of the run's plan, so that every notebook of one report shows the same plan
-PLAN_FILE = "plan_decisions.json"
 WHERE = "notebook parameters"
 _INJECTED_MARK = "# Parameters"
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
@@ -69,7 +68,7 @@ _INTS = ("horizon_months", "threads", "seed", "max_changes")
 _BOOLS = ("allow_hiring", "interactive")
 _LISTS = ("force_in", "force_out", "freeze")
 _MAPPINGS = ("weights", "extra_fte")
-_PATHS = ("portfolio", "scenario_file", "output_dir")
+_PATHS = ("portfolio", "scenario_file", "output_dir", "plan_dir")
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,8 @@ class NotebookContext:
     portfolio_path, scenario_path : the resolved input paths (``scenario_path`` ``None`` without a
         scenario file).
     injected : names papermill injected (empty when the notebook was run by hand).
+    plan_dir : the folder of the report's one plan (:mod:`pmo_opt.present.stored_plan`), or
+        ``None``: :meth:`plan` solves.
     """
 
     portfolio: Portfolio
@@ -94,6 +95,7 @@ class NotebookContext:
     portfolio_path: Path
     scenario_path: Path | None = None
     injected: tuple[str, ...] = ()
+    plan_dir: Path | None = None
 
     @property
     def portfolio_label(self) -> str:
@@ -128,47 +130,20 @@ class NotebookContext:
         csv_safe_frame(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8")
 
     def plan(self) -> Plan:
-        """The scenario's optimised plan (:func:`pmo_opt.optimise.optimise`), solved once per run.
+        """The scenario's plan: the report's one plan when ``plan_dir`` is given, else solved.
 
-        In a report run the first notebook that asks solves and records the decisions (starts,
-        hires, solver facts) as ``<output_dir>/plan_decisions.json``; later notebooks of the same
-        run rebuild the identical plan from them instead of solving again, so the board summary
-        shows exactly the plan the selection notebook shows, even when a solve stops at its time
-        limit. Without ``output_dir`` every call solves.
+        A report run solves the scenario once, before any notebook, and passes the folder it
+        wrote as ``plan_dir``; every notebook then rebuilds the identical plan
+        (:func:`pmo_opt.present.stored_plan.read_plan_dir`), so the pages show one selection and
+        one budget use, even when a solve stops at its time limit. Without ``plan_dir`` (a
+        notebook in JupyterLab), or when the notebook's scenario differs from the stored plan's,
+        it solves (:func:`pmo_opt.engine.optimise.optimise`).
         """
         from pmo_opt.engine.optimise import optimise
 
-        cached = self._cached_plan()
-        if cached is not None:
-            return cached
-        plan = optimise(self.portfolio, self.scenario)
-        if self.output_dir is not None:
-            self.output_dir.mkdir(parents=True, exist_ok=True)
-            (self.output_dir / PLAN_FILE).write_text(
-                json.dumps(_decisions(plan), indent=1) + "\n", encoding="utf-8"
-            )
-        return plan
-
-    def _cached_plan(self) -> Plan | None:
-        if self.output_dir is None or not (self.output_dir / PLAN_FILE).is_file():
-            return None
-        from pmo_opt.engine.objective import project_values
-        from pmo_opt.engine.plan import make_plan
-
-        saved = json.loads((self.output_dir / PLAN_FILE).read_text(encoding="utf-8"))
-        if saved.get("scenario") != json.loads(json.dumps(self.scenario.to_dict())):
-            return None  # another scenario's plan: solve this one
-        hires = pd.DataFrame(saved["hires"], columns=["role", "month", "fte"])
-        facts = {k: saved[k] for k in _PLAN_FACTS}
-        return make_plan(
-            self.portfolio,
-            self.scenario,
-            saved["horizon"],
-            saved["starts"],
-            hires,
-            values=project_values(self.portfolio, self.scenario),
-            **facts,
-        )
+        if self.plan_dir is not None and same_scenario(self.plan_dir, self.scenario):
+            return read_plan_dir(self.plan_dir, self.portfolio, self.scenario)
+        return optimise(self.portfolio, self.scenario)
 
     def read_table(self, name: str) -> pd.DataFrame | None:
         """A table an earlier notebook of this report run wrote with :meth:`write_table`, or
@@ -184,29 +159,15 @@ class NotebookContext:
     def write_summary(self, plan: Plan) -> None:
         """Write ``plan.summary()`` as ``<output_dir>/summary.json`` (the manifest copies status
         and gap from it); nothing without ``output_dir``."""
-        if self.output_dir is None:
-            return
+        if self.output_dir is None or self.plan_dir is not None:
+            return  # a report run: the runner wrote the plan's summary.json with the plan
         self.output_dir.mkdir(parents=True, exist_ok=True)
         target = self.output_dir / SUMMARY_FILE
         target.write_text(json.dumps(plan.summary(), indent=2) + "\n", encoding="utf-8")
 
 
-_PLAN_FACTS = (
-    "status", "objective", "bound", "gap", "solver", "build_seconds", "solve_seconds", "message",
-)  # fmt: skip
 _TEXT_COLUMNS = ("project_id", "name", "category", "status", "role", "month", "start", "finish",
                  "displaces", "period", "scenario")  # fmt: skip
-
-
-def _decisions(plan: Plan) -> dict[str, Any]:
-    """What rebuilds ``plan`` exactly: the scenario, horizon, starts, hires and solver facts."""
-    return {
-        "scenario": plan.scenario.to_dict(),
-        "horizon": list(plan.horizon),
-        "starts": {str(p): s for p, s in plan.starts.items() if s is not None},
-        "hires": plan.hires[["role", "month", "fte"]].to_dict(orient="records"),
-        **{k: getattr(plan, k) for k in _PLAN_FACTS},
-    }
 
 
 def display_path(path: str | Path) -> str:
@@ -417,6 +378,7 @@ def notebook_setup(namespace: Mapping[str, Any]) -> NotebookContext:
         portfolio_path=portfolio_path,
         scenario_path=scenario_path,
         injected=tuple(injected),
+        plan_dir=_path_or_none(values.get("plan_dir")),
     )
 
 

@@ -34,7 +34,7 @@ breaks) is renamed ``<name>-FAILED`` instead: it keeps the executed notebooks up
 one, marked with papermill's error banner at the failing cell, their HTML copies and the
 manifest; there is no ``plan.xlsx``. Earlier folders are never opened for writing.
 
-``python -m pmo_opt.reports refresh-notebooks`` re-executes ``notebooks/`` in place with their
+``python -m pmo_opt.present.reports refresh-notebooks`` re-executes ``notebooks/`` in place with their
 default parameters (the sample portfolio) so that the committed outputs are true (``make
 notebooks``).
 """
@@ -45,95 +45,62 @@ import argparse
 import concurrent.futures
 import contextlib
 import dataclasses
-import hashlib
 import itertools
-import json
-import logging
-import math
 import multiprocessing
 import os
-import platform
 import re
 import signal
-import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
+from datetime import datetime
 from pathlib import Path
 from queue import Empty
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from pmo_opt import paths
-from pmo_opt.errors import InputError, PmoError, Problem
+from pmo_opt.errors import InputError, Problem
+from pmo_opt.present.execution import (
+    KERNEL_NAME,
+    NOTEBOOK_PATTERN,
+    NotebookFailure,
+    check_kernel,
+    execute_notebook,
+    list_notebooks,
+    refresh_notebooks,
+    strip_volatile,
+)
+from pmo_opt.present.html import PageContext, export_html, html_exporter, write_index
+from pmo_opt.present.manifest import (
+    MANIFEST_FILE,
+    SUMMARY_FILE,
+    fingerprint,
+    git_commit,
+    input_files,
+    package_versions,
+    produced,
+    sha256,
+    shown,
+    solver_facts,
+    utc_now,
+    write_manifest,
+)
+from pmo_opt.present.report_ledger import new_run_id, record_in_ledger
+from pmo_opt.present.stopping import STOPPED, Interrupted, stoppable
+from pmo_opt.present.workbook import (
+    SHEET_ORDER,
+    TEXT_COLUMNS,
+    WORKBOOK_FILE,
+    collect_tables,
+    read_table,
+    report_sheets,
+    write_workbook,
+)
 from pmo_opt.text import terminal_safe
 
-KERNEL_NAME = "python3"
-NOTEBOOK_PATTERN = re.compile(r"^\d{2}-.+\.ipynb$")
 TABLES_DIR = "tables"
-SUMMARY_FILE = "summary.json"
-WORKBOOK_FILE = "plan.xlsx"
-MANIFEST_FILE = "manifest.json"
-SHEET_ORDER = ("selection", "schedule", "load", "explanations")
-TEXT_COLUMNS = frozenset(
-    {
-        "project_id",
-        "depends_on",
-        "name",
-        "category",
-        "status",
-        "role",
-        "criterion",
-        "scenario",
-        "period",
-        "month",
-        "start",
-        "finish",
-        "earliest_start",
-        "deadline",
-        "year",
-        "quarter",
-    }
-)
-VERSIONED_PACKAGES = ("pmo-opt", "pandas", "pulp", "highspy", "ortools", "papermill", "nbconvert")
 MAX_NAME = 60
 _FAILED = "-FAILED"
-# The kernel's own log (e.g. ipykernel 7's "running over TCP without encryption") is noise in a
-# report run; cell output is captured in the notebook whatever this level is.
-_KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
-
-
-class _KnownParameters(logging.Filter):
-    """Every notebook receives every scenario field, used or not (a notebook that forgot to
-    declare one still gets it): papermill's "Passed unknown parameter" warning is noise here."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Passed unknown parameter")
-
-
-@dataclass(frozen=True)
-class NotebookFailure:
-    """Where and why a run stopped; ``cell_index`` is papermill's 0-based index of the cell in
-    the executed notebook (``None`` when no cell was running), ``exec_count`` its ``In [n]``."""
-
-    notebook: str
-    cell_index: int | None
-    exec_count: int | None
-    ename: str
-    evalue: str
-
-    def __str__(self) -> str:
-        where = self.notebook
-        if self.cell_index is not None:
-            where += f", cell index {self.cell_index}"
-            if self.exec_count is not None:
-                where += f" (In [{self.exec_count}])"
-        return f"{where}: {self.ename}: {self.evalue}"
 
 
 @dataclass(frozen=True)
@@ -227,112 +194,6 @@ def _place(partial: Path, final: str, failed: bool) -> Path:
 # notebooks
 
 
-def list_notebooks(folder: str | Path = paths.NOTEBOOKS_DIR) -> list[Path]:
-    """The notebooks of a report: ``NN-*.ipynb`` in ``folder``, in name order."""
-    return sorted(p for p in Path(folder).glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
-
-
-def execute_notebook(
-    source: Path,
-    target: Path,
-    parameters: Mapping[str, Any] | None,
-    cwd: Path,
-    timeout_s: float | None,
-) -> NotebookFailure | None:
-    """Run ``source`` with papermill into ``target``; ``None`` when every cell succeeded.
-
-    A cell error, a cell timeout and a dead kernel all come back as a :class:`NotebookFailure`,
-    and ``target`` is left marked at the failing cell (papermill does it for errors; for the
-    other two, which papermill does not mark, :func:`_mark_failure` does).
-    """
-    import papermill as pm
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    quiet = _KnownParameters()
-    logging.getLogger("papermill").addFilter(quiet)
-    try:
-        pm.execute_notebook(
-            str(source),
-            str(target),
-            parameters=dict(parameters) if parameters else None,
-            kernel_name=KERNEL_NAME,
-            cwd=str(cwd),
-            execution_timeout=math.ceil(timeout_s) if timeout_s else None,
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=list(_KERNEL_ARGS),
-        )
-    except pm.PapermillExecutionError as exc:
-        return NotebookFailure(
-            source.name, exc.cell_index, exc.exec_count, exc.ename, str(exc.evalue)
-        )
-    except CellTimeoutError:
-        why = f"a cell ran longer than the per-cell timeout of {timeout_s:g} s"
-        return _mark_failure(target, source.name, "CellTimeoutError", why)
-    except DeadKernelError:
-        why = "the kernel died (out of memory, a crash in compiled code, or os._exit)"
-        return _mark_failure(target, source.name, "DeadKernelError", why)
-    finally:
-        logging.getLogger("papermill").removeFilter(quiet)
-    return None
-
-
-def _mark_failure(target: Path, notebook: str, ename: str, evalue: str) -> NotebookFailure:
-    """Mark the cell that was running as failed, the way papermill marks a cell error."""
-    import nbformat
-    from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE
-
-    if not target.exists():
-        return NotebookFailure(notebook, None, None, ename, evalue)
-    nb = nbformat.read(target, as_version=4)
-    started = [
-        i
-        for i, cell in enumerate(nb.cells)
-        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
-    ]
-    if not started:
-        return NotebookFailure(notebook, None, None, ename, evalue)
-    index = started[-1]
-    cell = nb.cells[index]
-    cell.metadata.papermill["exception"] = True
-    cell.metadata.papermill["status"] = "failed"
-    nb.metadata.setdefault("papermill", {})["exception"] = True
-    if cell.cell_type == "code":
-        cell.outputs.append(
-            nbformat.v4.new_output(
-                "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
-            )
-        )
-    count = cell.get("execution_count")
-    banner = nbformat.v4.new_markdown_cell(ERROR_MESSAGE_TEMPLATE % str(count))
-    anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
-    banner.metadata["tags"] = [ERROR_MARKER_TAG]
-    anchor.metadata["tags"] = [ERROR_MARKER_TAG]
-    nb.cells.insert(index, anchor)
-    nb.cells.insert(0, banner)
-    nbformat.write(nb, target)
-    return NotebookFailure(notebook, index, count, ename, evalue)
-
-
-def _html_exporter():
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-
-
-def export_html(notebook: Path, target: Path | None = None, exporter=None) -> Path:
-    """Write the reviewers' HTML of an executed notebook: no code, no prompts, images inline."""
-    target = target or notebook.with_suffix(".html")
-    body, _ = (exporter or _html_exporter()).from_filename(str(notebook))
-    target.write_text(body, encoding="utf-8")
-    return target
-
-
 def _board(html: list[Path]) -> Path | None:
     named = [p for p in html if "board" in p.name.lower()]
     return named[-1] if named else (html[-1] if html else None)
@@ -342,246 +203,8 @@ def _board(html: list[Path]) -> Path | None:
 # workbook
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write ``sheets`` (sheet name -> table) as an .xlsx workbook formatted for people.
-
-    Bold shaded header, frozen header row, an autofilter, column widths from the content, number
-    formats (``#,##0`` for whole numbers, ``#,##0.00##`` otherwise). Every text cell is stored
-    as text, never as a formula: a name such as ``=HYPERLINK(...)``, ``+1`` or ``@x`` stays the
-    literal text (and gets Excel's quote prefix so that editing the cell keeps it text). A named
-    index (e.g. ``project_id``) becomes the first column. Sheet names are cut to Excel's 31
-    characters without ``[]:*?/\\``.
-
-    Parameters
-    ----------
-    path
-        The ``.xlsx`` file to write (replaced if it exists).
-    sheets
-        Sheet name -> DataFrame, in the order the sheets should appear.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    used: set[str] = set()
-    bold, shade = Font(bold=True), PatternFill("solid", fgColor="DDE5EE")
-    for name, frame in sheets.items():
-        sheet = book.create_sheet(_sheet_title(name, used))
-        frame = _with_index(frame)
-        formats = [_number_format(frame[c]) for c in frame.columns]
-        widths = [len(str(c)) for c in frame.columns]
-        for j, column in enumerate(frame.columns, start=1):
-            cell = sheet.cell(row=1, column=j)
-            _put(cell, str(column))
-            cell.font, cell.fill = bold, shade
-            cell.alignment = Alignment(vertical="center")
-        for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-            for j, value in enumerate(row, start=1):
-                shown = _put(sheet.cell(row=i, column=j), value, formats[j - 1])
-                if i <= 1001:  # widths from the first thousand rows are enough
-                    widths[j - 1] = max(widths[j - 1], shown)
-        for j, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
-        sheet.freeze_panes = "A2"
-        if len(frame.columns):
-            last = get_column_letter(len(frame.columns))
-            sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
-    if not sheets:
-        book.create_sheet("empty")
-    target = Path(path)
-    book.save(target)
-    return target
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'") or "sheet"
-    title = title[:31]
-    candidate, n = title, 2
-    while candidate.lower() in used:
-        tail = f"-{n}"
-        candidate, n = title[: 31 - len(tail)] + tail, n + 1
-    used.add(candidate.lower())
-    return candidate
-
-
-def _with_index(frame: pd.DataFrame) -> pd.DataFrame:
-    named = any(n is not None for n in frame.index.names)
-    return frame.reset_index() if named else frame
-
-
-def _number_format(series: pd.Series) -> str | None:
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        return None
-    values = pd.to_numeric(series, errors="coerce").dropna()
-    whole = bool(len(values)) and bool((values == values.round()).all())
-    return "#,##0" if whole else "#,##0.00##"
-
-
-def _put(cell, value: Any, number_format: str | None = None) -> int:
-    """Store one value; return its displayed width. Text is always stored as text."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or (not isinstance(value, str) and _is_missing(value)):
-        return 0
-    if isinstance(value, bool):
-        cell.value = value
-        return 5
-    if isinstance(value, int | float):
-        cell.value = value
-        if number_format is None:
-            return len(str(value))
-        cell.number_format = number_format
-        return len(f"{value:,.0f}" if number_format == "#,##0" else f"{value:,.2f}")
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32767]  # Excel's cell limit
-    cell.value = text
-    cell.data_type = "s"  # openpyxl makes "=..." a formula on assignment; undo that
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        cell.quotePrefix = True
-    return max((len(line) for line in text.splitlines()), default=0)
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-_PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$")
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """A ``tables/*.csv`` file with the typing rule of the module docstring (ids stay text)."""
-    from pmo_opt.text import csv_unquote  # the writer (params.write_table) made formulas text
-
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame = frame.map(csv_unquote).rename(columns=csv_unquote)
-    out = {}
-    for column in frame.columns:
-        text = frame[column].astype(str)
-        filled = text[text != ""]
-        numeric = (
-            str(column) not in TEXT_COLUMNS
-            and not str(column).endswith("_id")
-            and len(filled) > 0
-            and bool(filled.str.match(_PLAIN_NUMBER).all())
-        )
-        if numeric:
-            out[column] = pd.to_numeric(text.where(text != "", None), errors="coerce")
-        else:
-            out[column] = text.where(text != "", None).astype(object)
-    return pd.DataFrame(out, columns=frame.columns)
-
-
-def collect_tables(folder: Path) -> dict[str, pd.DataFrame]:
-    """``folder/*.csv`` as sheet name -> table, in the documented sheet order."""
-    files = {p.stem: p for p in Path(folder).glob("*.csv")} if Path(folder).is_dir() else {}
-    order = [n for n in SHEET_ORDER if n in files] + sorted(
-        n for n in files if n not in SHEET_ORDER
-    )
-    return {name: read_table(files[name]) for name in order}
-
-
 # --------------------------------------------------------------------------------------------
 # manifest
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def input_files(portfolio: Path, scenario_file: Path | None) -> list[tuple[str, Path]]:
-    """(kind, path) of every input: each CSV of a portfolio folder, or the workbook; the scenario."""
-    files = sorted(portfolio.glob("*.csv")) if portfolio.is_dir() else [portfolio]
-    out = [("portfolio", f) for f in files]
-    if scenario_file is not None:
-        out.append(("scenario", scenario_file))
-    return out
-
-
-def _shown(path: Path) -> str:
-    """A path as the manifest shows it: relative to the project root when inside it."""
-    try:
-        return path.resolve().relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
-
-
-def package_versions() -> dict[str, str | None]:
-    """Versions of the packages a result depends on, and of Python."""
-    out: dict[str, str | None] = {}
-    for name in VERSIONED_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    out["python"] = platform.python_version()
-    return out
-
-
-def git_commit(root: Path = paths.ROOT) -> tuple[str | None, bool | None]:
-    """The commit checked out in ``root`` and whether the tree has changes; ``None`` if unknown."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
-        return None, None
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return commit.strip(), (bool(status.strip()) if status is not None else None)
-
-
-def _solver_facts(folder: Path) -> dict[str, Any] | None:
-    path = folder / SUMMARY_FILE
-    if not path.is_file():
-        return None
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"status": None, "gap": None, "error": f"{SUMMARY_FILE} is not valid JSON"}
-    keys = ("status", "gap", "objective", "bound", "solver")
-    return {k: summary.get(k) for k in keys} if isinstance(summary, dict) else None
-
-
-def _produced(folder: Path) -> list[dict[str, Any]]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_FILE)
-    return [
-        {"path": p.relative_to(folder).as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size}
-        for p in files
-    ]
-
-
-def write_manifest(folder: Path, facts: Mapping[str, Any]) -> Path:
-    """Write ``manifest.json``: ``facts`` plus every file the run left in ``folder``."""
-    manifest = {**facts, "files": _produced(folder)}
-    target = folder / MANIFEST_FILE
-    target.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    return target
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --------------------------------------------------------------------------------------------
@@ -598,33 +221,6 @@ def _inputs(portfolio_path, scenario_path, overrides):
     scenario_file = paths.resolve(scenario_path) if scenario_path is not None else None
     scenario = load_scenario(scenario_file, **dict(overrides or {}))
     return portfolio, scenario_file, scenario
-
-
-def check_kernel() -> None:
-    """Make sure kernel ``python3`` runs this interpreter (where pmo_opt is installed).
-
-    jupyter_client starts ``sys.executable`` for a kernelspec whose command is plain
-    ``python``/``python3``; a user-level kernelspec of the same name pointing elsewhere would
-    silently run the notebooks in another environment, so it is refused with the fix.
-    """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    except NoSuchKernel:
-        raise PmoError(
-            f"no Jupyter kernel named {KERNEL_NAME!r}; install it into this environment with "
-            f"`{sys.executable} -m ipykernel install --sys-prefix`"
-        ) from None
-    command = spec.argv[0] if spec.argv else ""
-    bare = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info)}
-    if command in bare or Path(command).resolve() == Path(sys.executable).resolve():
-        return
-    raise PmoError(
-        f"Jupyter kernel {KERNEL_NAME!r} ({spec.resource_dir}) runs {command}, not this "
-        f"environment's {sys.executable}; remove that kernelspec or run "
-        f"`{sys.executable} -m ipykernel install --sys-prefix`"
-    )
 
 
 #: notebooks that ``make notebooks`` refreshes but a report does not run: 07 re-plans the
@@ -692,8 +288,8 @@ def run_report(
     """
     import time
 
-    started, clock = _utc_now(), time.perf_counter()
-    run_id = _new_run_id() if ledger_url is not None else None
+    started, clock = utc_now(), time.perf_counter()
+    run_id = new_run_id() if ledger_url is not None else None
     portfolio, scenario_file, scenario = _inputs(portfolio_path, scenario_path, overrides)
     sources = _notebook_list(notebooks)
     check_kernel()
@@ -706,10 +302,11 @@ def run_report(
         "scenario_file": str(scenario_file) if scenario_file is not None else None,
         "output_dir": str(partial),
         "interactive": False,
+        "plan_dir": str(partial),
     }
     # hashed before the run: the manifest describes what the notebooks read
     hashed = [
-        {"kind": kind, "path": _shown(p), "sha256": sha256(p), "bytes": p.stat().st_size}
+        {"kind": kind, "path": shown(p), "sha256": sha256(p), "bytes": p.stat().st_size}
         for kind, p in input_files(portfolio, scenario_file)
     ]
     run = _Run(hashed, scenario, tuple(sources), timeout_s, started, run_id)
@@ -718,16 +315,30 @@ def run_report(
     workbook: Path | None = None
     failure: NotebookFailure | None = None
     step = "report"
+    loaded, plan = None, None
+    pages = [source.with_suffix(".html").name for source in sources]
+    context = PageContext(
+        "", scenario.name, scenario.description, started[:10], fingerprint(hashed)
+    )
     try:
-        exporter = _html_exporter()
+        step = "solving the scenario"
+        loaded, plan = solve_once(portfolio, scenario, partial)
+        if plan is None:  # the notebooks solve (and say why they cannot) themselves
+            parameters["plan_dir"] = None
+        context = dataclasses.replace(
+            context,
+            organisation=loaded.settings["organisation"],
+            currency=loaded.settings["currency"],
+        )
+        exporter = html_exporter()
         for source in sources:
             step = source.name
             target = partial / source.name
             failure = execute_notebook(source, target, parameters, partial, timeout_s)
-            if _STOPPED:  # the signal reached nbclient, which reported a dead kernel instead
-                raise Interrupted(f"stopped by {signal.Signals(_STOPPED[0]).name}")
+            if STOPPED:  # the signal reached nbclient, which reported a dead kernel instead
+                raise Interrupted(f"stopped by {signal.Signals(STOPPED[0]).name}")
             executed.append(target)
-            html.append(export_html(target, target.with_suffix(".html"), exporter))
+            html.append(export_html(target, target.with_suffix(".html"), exporter, context, pages))
             if progress is not None:
                 progress(source.name)
             if failure is not None:
@@ -735,8 +346,9 @@ def run_report(
         if failure is None:
             step = WORKBOOK_FILE
             tables = collect_tables(partial / TABLES_DIR)
-            if tables:
-                workbook = write_workbook(partial / WORKBOOK_FILE, tables)
+            first = report_sheets(loaded, plan, context, list(tables)) if plan is not None else {}
+            sheets = {**first, **tables}
+            workbook = write_workbook(partial / WORKBOOK_FILE, sheets)
     except Exception as exc:  # anything else that broke: still a FAILED folder and a message
         failure = NotebookFailure(step, None, None, type(exc).__name__, str(exc))
     except BaseException as exc:  # Ctrl-C: keep what ran, marked as failed, and stop
@@ -744,10 +356,23 @@ def run_report(
             partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, str(exc))
         )
         raise
+    _index(partial, [p.name for p in html], context, workbook is not None, failure)
     folder = _finish(partial, final, run, failure)
     ledger_error = None
     if ledger_url is not None:
-        ledger_error = _record_in_ledger(ledger_url, run, folder, portfolio, scenario_file, failure)
+        ledger_error = record_in_ledger(
+            ledger_url,
+            run_id=run_id,
+            started=started,
+            folder=folder,
+            portfolio_path=portfolio,
+            scenario_file=scenario_file,
+            scenario=scenario,
+            portfolio=loaded,
+            plan=plan,
+            failure=failure,
+            tables_dir=TABLES_DIR,
+        )
     html_final = tuple(folder / p.name for p in html)
     return ReportResult(
         scenario=scenario.name,
@@ -760,10 +385,58 @@ def run_report(
         board_html=_board(list(html_final)) if failure is None else None,
         failure=failure,
         seconds=round(time.perf_counter() - clock, 3),
-        files=tuple(f["path"] for f in _produced(folder)),
+        files=tuple(f["path"] for f in produced(folder)),
         run_id=run_id,
         ledger_error=ledger_error,
     )
+
+
+def solve_once(portfolio_path: Path, scenario: Any, folder: Path) -> tuple[Any, Any | None]:
+    """Solve ``scenario`` once and store the plan in ``folder`` for every notebook (``plan_dir``).
+
+    Writes ``plan.csv``, ``load.csv``, ``summary.json``, ``hires.csv`` and ``scenario.json``
+    (:func:`pmo_opt.present.stored_plan.write_plan_dir`); returns the portfolio and the plan,
+    or no plan when the scenario cannot be solved as given (a portfolio without months and a
+    scenario without ``horizon_start``): then each notebook that needs a plan says why itself.
+    """
+    from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.present.stored_plan import write_plan_dir
+
+    portfolio = load_portfolio(portfolio_path)
+    try:
+        plan = optimise(portfolio, scenario)
+    except InputError:
+        return portfolio, None
+    write_plan_dir(plan, folder)
+    return portfolio, plan
+
+
+def _index(
+    folder: Path,
+    pages: list[str],
+    context: PageContext,
+    workbook: bool,
+    failure: NotebookFailure | None,
+) -> None:
+    """``index.html``: the pages in reading order, the workbook and the manifest."""
+    files = {WORKBOOK_FILE: "the plan's tables for reviewers (Excel)"} if workbook else {}
+    files[MANIFEST_FILE] = "what the run read and produced, with hashes (JSON)"
+    facts = [("Outcome", "failed: " + str(failure) if failure is not None else "")]
+    summary = folder / SUMMARY_FILE
+    if summary.is_file():
+        import json
+
+        solved = json.loads(summary.read_text(encoding="utf-8"))
+        status = str(solved.get("status", ""))
+        gap = solved.get("gap")
+        if status == "feasible" and gap is not None:
+            status += f" (within {gap:.2%} of the best possible)"
+        facts += [
+            ("Plan", status.replace("_", " ")),
+            ("Projects selected", f"{solved.get('selected', 0)} of {solved.get('projects', 0)}"),
+        ]
+    write_index(folder, pages, files, context, facts)
 
 
 @dataclass(frozen=True)
@@ -787,13 +460,14 @@ def _finish(partial: Path, final: str, run: _Run, failure: NotebookFailure | Non
         "scenario_name": run.scenario.name,
         "scenario": run.scenario.to_dict(),
         "inputs": run.inputs,
-        "notebooks": [{"path": _shown(p), "sha256": sha256(p)} for p in run.sources],
+        "data_fingerprint": fingerprint(run.inputs),  # shown on every page
+        "notebooks": [{"path": shown(p), "sha256": sha256(p)} for p in run.sources],
         "kernel": KERNEL_NAME,
         "cell_timeout_s": run.timeout_s,
         "versions": package_versions(),
-        "solver": _solver_facts(partial),
+        "solver": solver_facts(partial),
         "started_utc": run.started,
-        "finished_utc": _utc_now(),
+        "finished_utc": utc_now(),
         "git_commit": commit,
         "git_dirty": dirty,
         "failure": None
@@ -802,183 +476,6 @@ def _finish(partial: Path, final: str, run: _Run, failure: NotebookFailure | Non
     }
     write_manifest(partial, facts)
     return _place(partial, final, failed=failure is not None)
-
-
-# --------------------------------------------------------------------------------------------
-# the decision ledger (kept apart: the report runner only hands it a record)
-
-
-def _new_run_id() -> str:
-    from pmo_opt.ledger import new_run_id
-
-    return new_run_id()
-
-
-def _record_in_ledger(
-    url: str,
-    run: _Run,
-    folder: Path,
-    portfolio: Path,
-    scenario_file: Path | None,
-    failure: NotebookFailure | None,
-) -> str | None:
-    """Record the finished run in the ledger at ``url``; the error text when that failed.
-
-    The plan is the one the notebooks made (``plan_decisions.json``, rebuilt as they rebuild
-    it), checked with ``check_plan``; the reasons for left-out projects come from the
-    ``explanations`` table when the run wrote one. A failed run is recorded as failed.
-    """
-    from pmo_opt.engine.objective import project_values
-    from pmo_opt.engine.plan import make_plan
-    from pmo_opt.inputs.load import load_portfolio
-    from pmo_opt.ledger import Ledger, failed_record, record_from_plan
-    from pmo_opt.present.params import PLAN_FILE
-
-    common = {
-        "run_id": run.run_id,
-        "started_at": run.started,
-        "command": _command(portfolio, scenario_file),
-        "portfolio_path": portfolio,
-        "scenario_path": scenario_file,
-        "out_dir": folder,
-    }
-    try:
-        saved_path = folder / PLAN_FILE
-        if failure is not None or not saved_path.is_file():
-            error = str(failure) if failure is not None else None
-            record = failed_record(**common, scenario=run.scenario, error=error or "")
-            if failure is None:  # a report whose notebooks made no plan: nothing to approve
-                record = dataclasses.replace(record, status="no_solution", error=None)
-        else:
-            saved = json.loads(saved_path.read_text(encoding="utf-8"))
-            book = load_portfolio(portfolio)
-            hires = pd.DataFrame(saved["hires"], columns=["role", "month", "fte"])
-            facts = {k: saved.get(k) for k in ("status", "objective", "bound", "gap", "solver")}
-            values = project_values(book, run.scenario)
-            plan = make_plan(
-                book, run.scenario, saved["horizon"], saved["starts"], hires, values, **facts
-            )
-            record = record_from_plan(
-                **common, portfolio=book, scenario=run.scenario, plan=plan, reasons=_reasons(folder)
-            )
-        with Ledger(url) as ledger:
-            ledger.record_run(record)
-    except PmoError as exc:
-        return str(exc)
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # an unreadable plan_decisions.json
-        return f"run {run.run_id} was not recorded: {PLAN_FILE} in {folder}: {exc!r}"
-    return None
-
-
-def _reasons(folder: Path) -> dict[str, str]:
-    path = folder / TABLES_DIR / "explanations.csv"
-    if not path.is_file():
-        return {}
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if not {"project_id", "reason"} <= set(table.columns):
-        return {}
-    return {p: r for p, r in zip(table["project_id"], table["reason"], strict=True) if r}
-
-
-def _command(portfolio: Path, scenario_file: Path | None) -> str:
-    import shlex
-
-    words = ["pmo-opt", "report", _shown(portfolio)]
-    return shlex.join(words + (["--scenario", _shown(scenario_file)] if scenario_file else []))
-
-
-# stopping: SIGTERM ends a run like Ctrl-C (a -FAILED folder), and no child process outlives it
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM (or SIGINT) during a report run; the run's folder ends in ``-FAILED``."""
-
-
-_STOPPED: list[int] = []  # the signal that stopped this process's run, once one has
-
-
-def _raise_interrupted(signum: int, frame: object) -> None:
-    _STOPPED.append(signum)
-    # the process is stopping: nbclient would log the kernel's end ("Kernel died", "Task
-    # exception was never retrieved") around the one line that says why
-    logging.disable(logging.CRITICAL)
-    raise Interrupted(f"stopped by {signal.Signals(signum).name}")
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (Linux /proc; elsewhere psutil when installed, else none)."""
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        try:
-            import psutil
-        except ImportError:
-            return []
-        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _end_children(grace_s: float = 5.0) -> None:
-    """Terminate this process's descendants (kernels, workers), then kill what is left."""
-    import time
-    from multiprocessing import resource_tracker
-
-    # multiprocessing's resource tracker ends by itself with this process, and cleans up after it
-    tracker = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
-    pids = [p for p in _descendants(os.getpid()) if p != tracker]
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while pids and time.monotonic() < deadline:
-        pids = [p for p in pids if _alive(p)]
-        time.sleep(0.1)
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def _alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, os.WNOHANG)  # reap our own children
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def _stoppable():
-    """SIGTERM raises :class:`Interrupted` here (as Ctrl-C raises KeyboardInterrupt), so the run
-    in progress is renamed ``-FAILED`` with its manifest; on either, every child process is
-    ended before the exception goes on."""
-    main = threading.current_thread() is threading.main_thread()
-    signals = (signal.SIGTERM, signal.SIGINT)
-    previous = [signal.signal(s, _raise_interrupted) for s in signals] if main else []
-    try:
-        yield
-    except KeyboardInterrupt:
-        _end_children()
-        raise
-    finally:
-        for s, handler in zip(signals, previous, strict=False):
-            signal.signal(s, handler)
 
 
 _PROGRESS = None  # a worker process's queue to the parent's progress bar
@@ -992,7 +489,7 @@ def _init_worker(queue) -> None:
 def _worker(kwargs: dict[str, Any]) -> ReportResult:
     """One scenario in a worker process; each finished notebook is reported to the parent."""
     queue = _PROGRESS
-    with _stoppable():
+    with stoppable():
         return run_report(**kwargs, progress=(lambda name: queue.put(1)) if queue else None)
 
 
@@ -1040,7 +537,7 @@ def run_reports(
     ]
     total = len(jobs) * len(sources)
     with (
-        _stoppable(),
+        stoppable(),
         tqdm(total=total, unit="notebook", desc="report", file=sys.stderr, disable=None) as bar,
     ):
         if len(jobs) == 1:
@@ -1103,51 +600,9 @@ def _run_parallel(jobs: list[dict[str, Any]], bar) -> list[ReportResult]:
 # refreshing the committed notebooks
 
 
-def strip_volatile(nb) -> None:
-    """Drop run metadata (papermill's and nbclient's timings) so that a refresh diffs cleanly."""
-    nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-
-
-def refresh_notebooks(folder: str | Path = paths.NOTEBOOKS_DIR, timeout_s: float = 600) -> int:
-    """Re-execute every ``NN-*.ipynb`` in ``folder`` in place with its default parameters.
-
-    Each notebook runs from ``folder`` (as in JupyterLab) into a hidden temporary file that
-    replaces the original only when every cell succeeded; a failing notebook is left as it
-    was. Returns 0 when all succeeded, 1 otherwise.
-    """
-    import nbformat
-
-    folder = Path(folder)
-    sources = list_notebooks(folder)
-    if not sources:
-        print(f"no NN-name.ipynb notebooks in {folder}", file=sys.stderr)
-        return 1
-    check_kernel()
-    failed = 0
-    for source in sources:
-        temporary = source.with_name(f".{source.stem}.refresh.ipynb")
-        try:
-            failure = execute_notebook(source, temporary, None, folder, timeout_s)
-            if failure is None:
-                nb = nbformat.read(temporary, as_version=4)
-                strip_volatile(nb)
-                nbformat.write(nb, temporary)
-                os.replace(temporary, source)
-                print(f"refreshed {source.name}")
-            else:
-                failed += 1
-                print(f"FAILED {failure}; {source.name} left unchanged", file=sys.stderr)
-        finally:
-            temporary.unlink(missing_ok=True)
-    return 1 if failed else 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pmo_opt.reports refresh-notebooks [--folder DIR] [--timeout S]``."""
-    parser = argparse.ArgumentParser(prog="python -m pmo_opt.reports")
+    """``python -m pmo_opt.present.reports refresh-notebooks [--folder DIR] [--timeout S]``."""
+    parser = argparse.ArgumentParser(prog="python -m pmo_opt.present.reports")
     sub = parser.add_subparsers(dest="command", required=True)
     refresh = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place")
     refresh.add_argument("--folder", default=str(paths.NOTEBOOKS_DIR))
@@ -1158,3 +613,29 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+#: names other modules and tests import from here (the runner's public face)
+__all__ = [
+    "KERNEL_NAME",
+    "MANIFEST_FILE",
+    "NOTEBOOK_PATTERN",
+    "SHEET_ORDER",
+    "TEXT_COLUMNS",
+    "WORKBOOK_FILE",
+    "NotebookFailure",
+    "ReportResult",
+    "check_kernel",
+    "collect_tables",
+    "execute_notebook",
+    "list_notebooks",
+    "read_table",
+    "refresh_notebooks",
+    "reserve_folder",
+    "run_report",
+    "run_reports",
+    "safe_name",
+    "sha256",
+    "strip_volatile",
+    "write_workbook",
+]

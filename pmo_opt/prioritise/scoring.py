@@ -310,7 +310,10 @@ def wsjf(portfolio: Portfolio) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``project_id``, sorted by rank: ``name``, the three parts (NaN when cost of delay
-        comes from the column), ``cost_of_delay``, ``job_size``, ``wsjf``, ``rank``.
+        comes from the column), the cost of delay, ``job_size``, ``wsjf``, ``rank``. The cost of
+        delay is ``cod_score`` when it is the sum of the three scores (points, not money), and
+        ``cost_of_delay`` (the projects' money per month) when it comes from that column, so
+        that a score is never taken for money.
     """
     names = _wsjf_names(portfolio)
     pr = portfolio.projects
@@ -365,7 +368,7 @@ def wsjf(portfolio: Portfolio) -> pd.DataFrame:
     ]
     if problems:
         raise InputError(problems)
-    out["cost_of_delay"] = cod
+    out["cod_score" if parts else "cost_of_delay"] = cod
     out["job_size"] = size
     out["wsjf"] = cod / size
     out["rank"] = _rank(out["wsjf"])

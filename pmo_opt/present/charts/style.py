@@ -1,0 +1,125 @@
+"""What every chart shares: the colour-blind-safe palette, a figure that shows itself in Jupyter,
+no chart junk, short money ticks, project labels safe for mathtext."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from pmo_opt.engine.plan import Plan
+from pmo_opt.inputs import months
+from pmo_opt.text import escape_mathtext
+
+#: Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, reddish purple,
+#: sky blue, vermillion, yellow, black.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION = PALETTE[:6]
+
+
+GREY = "#7F7F7F"
+
+
+HATCHES = ("", "//", "..", "xx", "\\\\", "++")
+
+
+CURRENCY = "currency units"
+
+
+#: the utilisation scale of every capacity heatmap (pages 01 and 04 alike): 0% to 150%
+UTIL_TOP = 1.5
+
+
+#: a role-month at or above this share of its capacity is full (as narrative.FULL)
+FULL = 0.99
+
+
+class ChartFigure(Figure):
+    """A Figure that shows itself as PNG in Jupyter (IPython calls ``_repr_png_``)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def new_figure(width: float, height: float, **subplots) -> tuple[ChartFigure, object]:
+    fig = ChartFigure(figsize=(width, height), layout="constrained")
+    return fig, fig.subplots(**subplots)
+
+
+def tidy(ax, grid_axis: str | None = "y") -> None:
+    """No chart junk: drop the top and right frame, a light grid on the value axis only."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if grid_axis:
+        ax.grid(axis=grid_axis, color="#DDDDDD", linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def short_number(x: float) -> str:
+    """``21050000`` -> ``21M``, ``21500000`` -> ``21.5M``, ``245000`` -> ``245k``, ``950`` ->
+    ``950``: axis tick text that never runs into its neighbour."""
+    sign, x = ("-" if x < 0 else ""), abs(float(x))
+    for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if x >= size:
+            return f"{sign}{x / size:,.3g}{unit}"
+    return f"{sign}{x:,.3g}" if x < 100 else f"{sign}{x:,.0f}"
+
+
+def thousands(ax, axis: str = "y") -> None:
+    fmt = FuncFormatter(lambda x, _: short_number(x))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def project_table(plan: Plan | pd.DataFrame) -> pd.DataFrame:
+    """The project table of a Plan (or a tidy one), keyed by ``project_id``."""
+    frame = plan.projects if isinstance(plan, Plan) else plan
+    if "project_id" in frame.columns:
+        frame = frame.set_index("project_id")
+    return frame.copy()
+
+
+def project_label(pid: object, name: object, width: int = 32) -> str:
+    text = str(pid) if name is None or pd.isna(name) or str(name) == str(pid) else f"{pid} {name}"
+    text = text if len(text) <= width else text[: width - 1] + "\u2026"
+    return escape_mathtext(text)  # a "$" in a name is a dollar sign, never mathtext
+
+
+def month_ticks(ax, first: int, count: int, axis: str = "x") -> None:
+    """Month labels every 1, 2, 3, 6 or 12 months so that at most ~12 show."""
+    step = next((s for s in (1, 2, 3, 6, 12) if count / s <= 12), 24)
+    ticks = list(range(first, first + count, step))
+    labels = [months.from_ordinal(t) for t in ticks]
+    if axis == "x":
+        ax.set_xticks(ticks, labels, rotation=45, ha="right")
+    else:
+        ax.set_yticks(ticks, labels)
+
+
+__all__ = [
+    "BLUE",
+    "CURRENCY",
+    "ChartFigure",
+    "FULL",
+    "GREEN",
+    "GREY",
+    "HATCHES",
+    "ORANGE",
+    "PALETTE",
+    "PURPLE",
+    "SKY",
+    "UTIL_TOP",
+    "VERMILLION",
+    "month_ticks",
+    "new_figure",
+    "project_label",
+    "project_table",
+    "short_number",
+    "thousands",
+    "tidy",
+]

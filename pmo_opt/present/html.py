@@ -1,0 +1,263 @@
+"""The reviewers' HTML: self-contained pages with a content security policy, a context line,
+links between the pages, print styles, and an ``index.html`` for the report folder.
+
+nbconvert's page loads require.js and MathJax from a CDN and carries inline scripts; a report
+page needs none of them (charts are PNG images, tables are HTML, widgets are not exported), so
+:func:`harden` removes every ``<script>`` and adds a ``Content-Security-Policy`` that allows no
+script at all (inline handlers such as ``onerror=`` included), no remote load and no form, but
+inline styles and ``data:`` images, which the page is made of. A reviewer offline or on a
+locked-down network gets the whole page, and data text that slipped through as markup could not
+run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmo_opt.text import escape_html
+
+INDEX_FILE = "index.html"
+#: no script, no remote anything; inline styles and embedded images only
+CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'"
+)
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+_REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+#: the page's own styles: a context bar, the page links, and print rules for the brief
+STYLE = """
+.pmo-context{font:13px/1.4 system-ui,sans-serif;color:#333;border-bottom:1px solid #ccc;
+  padding:6px 16px;background:#f5f7fa}
+.pmo-context b{color:#000}
+.pmo-nav{font:13px/1.4 system-ui,sans-serif;padding:4px 16px 8px}
+.pmo-nav a{margin-right:14px}
+.pmo-nav a[aria-current]{font-weight:bold;color:#000;text-decoration:none}
+@media print{
+  .pmo-nav{display:none}
+  body{font-size:10pt}
+  .pmo-context{font-size:9pt;padding:2px 0}
+  .jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,.jp-RenderedMarkdown{
+    break-inside:auto!important;page-break-inside:auto!important}
+  img{max-width:100%!important;max-height:10cm;break-inside:avoid;page-break-inside:avoid}
+  tr{break-inside:avoid;page-break-inside:avoid}
+  h1,h2{break-after:avoid;page-break-after:avoid}
+  @page{size:A4;margin:10mm 12mm}
+  /* the board brief: words and the table on one or two pages, the chart stays on screen */
+  .pmo-brief .jp-RenderedHTMLCommon{font-size:8.5pt!important;line-height:1.3!important}
+  .pmo-brief .jp-RenderedHTMLCommon h1{font-size:14pt!important;margin:0 0 4px!important}
+  .pmo-brief .jp-RenderedHTMLCommon h2{font-size:10.5pt!important;margin:7px 0 2px!important}
+  .pmo-brief .jp-RenderedHTMLCommon p,.pmo-brief .jp-RenderedHTMLCommon ul{
+    margin:2px 0!important}
+  .pmo-brief .jp-RenderedHTMLCommon li{margin:0!important}
+  .pmo-brief .jp-RenderedHTMLCommon table{font-size:7.5pt!important;margin:2px 0!important}
+  .pmo-brief .jp-RenderedHTMLCommon td,.pmo-brief .jp-RenderedHTMLCommon th{
+    padding:1px 4px!important;line-height:1.25!important}
+  .pmo-brief .jp-Cell{padding:0!important}
+  .pmo-brief .jp-OutputArea-output{padding:0!important}
+  .pmo-brief img,.pmo-brief .pmo-context{display:none}
+  .pmo-brief .pmo-print-context{display:block}
+}
+.pmo-print-context{display:none;font-size:8pt;color:#333}
+"""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page of one report states at its top.
+
+    Attributes
+    ----------
+    organisation : from the portfolio's settings ("" when not given).
+    scenario, description : the scenario's name and description.
+    run_date : the day the report was run (``YYYY-MM-DD``, UTC).
+    fingerprint : a short hash of the input files (the manifest has them in full).
+    currency : the currency of every amount ("" when the settings name none).
+    """
+
+    organisation: str
+    scenario: str
+    description: str
+    run_date: str
+    fingerprint: str
+    currency: str = ""
+
+    def html(self) -> str:
+        """The context bar, every piece of data text escaped."""
+        parts = []
+        if self.organisation:
+            parts.append(f"<b>{escape_html(self.organisation)}</b>")
+        scenario = f"Scenario <b>{escape_html(self.scenario)}</b>"
+        if self.description:
+            scenario += f": {escape_html(self.description)}"
+        parts.append(scenario)
+        parts.append(f"Run {escape_html(self.run_date)}")
+        if self.currency:
+            parts.append(f"Money in {escape_html(self.currency)}")
+        parts.append(f"Data {escape_html(self.fingerprint)}")
+        return '<div class="pmo-context">' + " &middot; ".join(parts) + "</div>"
+
+    def short_html(self) -> str:
+        """The context in one short line (no description), for the printed brief."""
+        parts = [escape_html(p) for p in (self.organisation, self.scenario) if p]
+        parts += [f"Run {escape_html(self.run_date)}", f"Data {escape_html(self.fingerprint)}"]
+        if self.currency:
+            parts.append(f"Money in {escape_html(self.currency)}")
+        return " &middot; ".join(parts)
+
+
+def page_title(file_name: str) -> str:
+    """``03-select-portfolio.html`` -> ``Select portfolio``."""
+    stem = Path(file_name).stem
+    words = re.sub(r"^\d+-", "", stem).replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else stem
+
+
+def _nav(pages: Sequence[str], current: str | None) -> str:
+    links = [f'<a href="{escape_html(INDEX_FILE)}">Contents</a>']
+    for page in pages:
+        mark = ' aria-current="page"' if page == current else ""
+        links.append(f'<a href="{escape_html(page)}"{mark}>{escape_html(page_title(page))}</a>')
+    return '<nav class="pmo-nav">' + "".join(links) + "</nav>"
+
+
+def harden(
+    body: str,
+    context: PageContext | None = None,
+    pages: Sequence[str] = (),
+    current: str | None = None,
+) -> str:
+    """An nbconvert page made self-contained and safe, with the report's context and links.
+
+    Parameters
+    ----------
+    body
+        The HTML nbconvert wrote.
+    context
+        The line every page carries (organisation, scenario, run date, data fingerprint).
+    pages
+        The report's page file names, linked from each page; ``current`` is this page.
+
+    Returns
+    -------
+    str
+        The page without any ``<script>`` or remote stylesheet, with a CSP ``<meta>`` first in
+        ``<head>``, the page styles, and the context bar and page links first in ``<body>``.
+    """
+    text = _SCRIPT.sub("", body)
+    text = _REMOTE_LINK.sub("", text)
+    meta = (
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f'<meta name="referrer" content="no-referrer"><style>{STYLE}</style>'
+    )
+    head = _HEAD.search(text)
+    text = text[: head.end()] + meta + text[head.end() :] if head else f"<head>{meta}</head>" + text
+    top = (context.html() if context is not None else "") + (_nav(pages, current) if pages else "")
+    brief = current is not None and "board" in current
+    if brief and context is not None:  # in print, the context without the long description
+        top += f'<div class="pmo-print-context">{context.short_html()}</div>'
+    found = _BODY.search(text)
+    if found and top:
+        body = found.group(0)
+        if brief:
+            body = (
+                body.replace('class="', 'class="pmo-brief ', 1)
+                if 'class="' in body
+                else body[:-1] + ' class="pmo-brief">'
+            )
+        text = text[: found.start()] + body + top + text[found.end() :]
+    return text
+
+
+def html_exporter():
+    """nbconvert's exporter for reviewers: no code, no prompts, images embedded."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+def export_html(
+    notebook: Path,
+    target: Path | None = None,
+    exporter=None,
+    context: PageContext | None = None,
+    pages: Sequence[str] = (),
+) -> Path:
+    """Write the reviewers' HTML of an executed notebook (:func:`harden`-ed): no code, no
+    prompts, images inline, no script; the context bar and page links when given."""
+    target = target or notebook.with_suffix(".html")
+    body, _ = (exporter or html_exporter()).from_filename(str(notebook))
+    page = harden(body, context, pages, target.name)
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def write_index(
+    folder: Path,
+    pages: Sequence[str],
+    files: Mapping[str, str],
+    context: PageContext | None = None,
+    facts: Sequence[tuple[str, str]] = (),
+) -> Path:
+    """Write ``index.html``: the context, a few facts, and links to the pages and files.
+
+    Parameters
+    ----------
+    folder
+        The report folder.
+    pages
+        The HTML pages, in reading order.
+    files
+        Other files to link, file name -> what it is (workbook, manifest).
+    facts
+        (label, text) pairs shown under the title (status, value, spend).
+    """
+    title = "Portfolio report"
+    if context is not None and context.organisation:
+        title = f"{context.organisation}: portfolio report"
+    items = "".join(
+        f'<li><a href="{escape_html(p)}">{escape_html(page_title(p))}</a></li>' for p in pages
+    )
+    others = "".join(
+        f'<li><a href="{escape_html(name)}">{escape_html(name)}</a>: {escape_html(what)}</li>'
+        for name, what in files.items()
+    )
+    listed = "".join(f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>" for k, v in facts if v)
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f"<title>{escape_html(title)}</title><style>{STYLE}"
+        "body{font:15px/1.5 system-ui,sans-serif;margin:0}main{padding:8px 24px}"
+        "dt{font-weight:bold;float:left;clear:left;width:11em}dd{margin-left:12em}</style>"
+        "</head><body>"
+        + (context.html() if context is not None else "")
+        + f"<main><h1>{escape_html(title)}</h1>"
+        + (f"<dl>{listed}</dl>" if listed else "")
+        + f"<h2>Pages</h2><ol>{items}</ol>"
+        + (f"<h2>Files</h2><ul>{others}</ul>" if others else "")
+        + "</main></body></html>\n"
+    )
+    target = folder / INDEX_FILE
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+__all__ = [
+    "CSP",
+    "INDEX_FILE",
+    "PageContext",
+    "export_html",
+    "harden",
+    "html_exporter",
+    "page_title",
+    "write_index",
+]

@@ -1,0 +1,268 @@
+"""Page 06: the one-page board brief."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+
+from pmo_opt.engine.plan import Plan
+from pmo_opt.inputs.data import Portfolio
+from pmo_opt.present.narrative.capacity import hiring_pays
+from pmo_opt.present.narrative.facts import (
+    DECIDED,
+    budget_use,
+    role_use,
+    status_sentence,
+    total_budget,
+)
+from pmo_opt.present.narrative.left_out import (
+    WHY_NOT_WORDS,
+    left_out_table,
+    why_line,
+)
+from pmo_opt.present.narrative.selection import baseline_gain
+from pmo_opt.present.narrative.words import (
+    as_markdown,
+    cash,
+    join_words,
+    md_label,
+    plural,
+    points,
+    role_label,
+    share,
+    signed_share,
+    span_text,
+    value_unit,
+)
+from pmo_opt.text import escape_markdown
+
+
+def board_brief(
+    portfolio: Portfolio,
+    plan: Plan,
+    baseline: Plan | None = None,
+    cut: Plan | None = None,
+    explanations: pd.DataFrame | None = None,
+    advice: Any | None = None,
+) -> Markdown:
+    """The one-page brief: the decision asked, the recommended portfolio, value, spend against
+    budget, key risks, what changes under the cut scenario, and the projects the board may ask
+    about with why they are out.
+
+    Parameters
+    ----------
+    plan, baseline
+        The recommended plan and rank-and-fill's plan for the same scenario.
+    cut
+        The plan of a budget-cut scenario (its ``scenario.name`` and ``budget_scale`` are
+        quoted).
+    explanations
+        :func:`explanations_table` rows for the left-out projects the board may ask about.
+    advice
+        :func:`pmo_opt.hiring.hiring_advice` for the scenario.
+    """
+    s = plan.scenario
+    horizon = list(plan.horizon)
+    lines = [
+        f"**Scenario**: {escape_markdown(s.name)} \u00b7 **Period**: {span_text(horizon)} "
+        f"({len(horizon)} months)",
+        "",
+    ]
+    if not plan.has_solution:
+        lines += ["## The decision asked", "", status_sentence(plan), ""]
+        lines += [f"- {escape_markdown(d)}" for d in plan.details.get("diagnosis", [])]
+        return as_markdown(lines)
+    sel = plan.projects[plan.projects["selected"]]
+    decided = sel[sel["status"].isin(DECIDED)]
+    new = sel[~sel["status"].isin(DECIDED)]
+    budget = total_budget(portfolio, plan)
+    unit = escape_markdown(value_unit(s, portfolio))
+
+    lines += ["## The decision asked", ""]
+    ask = (
+        f"Approve **{len(new)} new projects** to run alongside the {len(decided)} already in "
+        f"flight or committed: **{len(sel)} of the {len(plan.projects)} projects**, "
+        f"**{cash(portfolio, plan.total_spend)}**"
+    )
+    ask += f" of the {cash(portfolio, budget)} budget." if budget else "."
+    lines += [ask, ""]
+    new_money = float(new["cost"].sum())
+    lines += [
+        f"- **New money asked for**: {cash(portfolio, new_money)} for the new projects; "
+        f"{cash(portfolio, float(decided['cost'].sum()))} is already committed to the work in "
+        "flight or committed.",
+    ]
+    benefit = portfolio.projects["benefit"].reindex(sel.index)
+    if benefit.notna().any():
+        new_benefit = float(benefit.reindex(new.index).fillna(0.0).sum())
+        lines.append(
+            f"- **Stated benefit** of the selection: {cash(portfolio, float(benefit.sum()))} "
+            f"({cash(portfolio, new_benefit)} from the new projects), as the project cases "
+            "state it."
+        )
+    lines.append("")
+
+    lines += ["## Why this portfolio", ""]
+    value_line = f"- **Value**: {points(plan.objective)} {unit}."
+    if baseline is not None:
+        gain = baseline_gain(plan, baseline)
+        if gain is not None and baseline.objective is not None:
+            value_line = (
+                f"- **Value**: {points(plan.objective)} {unit}, **{abs(gain):.0%} "
+                f"{'more' if gain >= 0 else 'less'}** than funding projects in priority order "
+                f"until the money runs out ({points(baseline.objective)}), for the same money "
+                "and people."
+            )
+    lines.append(value_line)
+    lines.append("- **Confidence**: " + status_sentence(plan))
+    decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
+        f"{md_label(portfolio, p)} out" for p in s.force_out
+    ]
+    if decisions:
+        lines.append("- **Board decisions kept**: " + "; ".join(decisions) + ".")
+    by_cat = sel.groupby("category", dropna=False).agg(n=("value", "size"), cost=("cost", "sum"))
+    if len(by_cat) > 1:
+        parts = [
+            f"{escape_markdown(c)} {int(r['n'])} ({cash(portfolio, r['cost'])})"
+            for c, r in by_cat.sort_values("cost", ascending=False).iterrows()
+        ]
+        lines.append("- **Mix**: " + "; ".join(parts) + ".")
+    top_new = new.sort_values("value", ascending=False).head(5)
+    if len(top_new):
+        lines.append(
+            "- **Largest new commitments by value**: "
+            + "; ".join(f"{md_label(portfolio, p)}" for p in top_new.index)
+            + "."
+        )
+    lines.append("")
+
+    lines += ["## Money", ""]
+    use = budget_use(portfolio, plan)
+    if len(use):
+        for _, r in use.iterrows():
+            period = "Whole period" if r["period"] == "total" else escape_markdown(r["period"])
+            lines.append(
+                f"- {period}: {cash(portfolio, r['spend'])} of {cash(portfolio, r['limit'])} "
+                f"({share(r['use'], 1)}; {cash(portfolio, r['left'])} unallocated)."
+            )
+    else:
+        lines.append(f"- Spend {cash(portfolio, plan.total_spend)}; no budget limits were given.")
+    lines.append("")
+
+    lines += ["## Key risks", ""]
+    lines += _risks(portfolio, plan, use, advice)
+    lines.append("")
+
+    if cut is not None:
+        cut_by = 1 - cut.scenario.budget_scale / s.budget_scale if s.budget_scale else 0.0
+        lines += [f"## If the budget is cut by {cut_by:.0%}", ""]
+        lines += _cut_lines(portfolio, plan, cut)
+        lines.append("")
+
+    left = left_out_table(explanations, plan, portfolio)
+    if len(left):
+        lines += ["## Projects left out", ""]
+        if explanations is not None and len(explanations):
+            lines.append("The highest-valued proposals that are **not** in the plan, and why:")
+            lines.append("")
+            lines += [
+                why_line(row, portfolio) for _, row in explanations.head(WHY_NOT_WORDS).iterrows()
+            ]
+            lines.append("")
+        lines.append(f"All {plural(len(left), 'project')} left out:")
+        lines += ["", "| Project | Value | Why it is out | Cheapest way in |", "|---|--:|---|---|"]
+        for _, r in left.iterrows():
+            lines.append(
+                f"| {escape_markdown(r['project'])} | {r['value']:,.1f} | "
+                f"{escape_markdown(r['why_out'])} | {escape_markdown(r['way_in']) or '-'} |"
+            )
+        lines.append("")
+    return as_markdown(lines)
+
+
+def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | None) -> list[str]:
+    out = []
+    if len(use):
+        tight = use[use["use"] >= 0.98]
+        if len(tight):
+            out.append(
+                "- **No contingency**: "
+                + join_words([("the whole-period" if p == "total" else p) for p in tight["period"]])
+                + f" {'budget is' if len(tight) == 1 else 'budgets are'} at least 98% allocated;"
+                " any overrun pushes a project out or needs new money."
+            )
+    roles = role_use(plan)
+    busy = roles[roles["full_months"] > 0].head(3)
+    if len(busy):
+        parts = [
+            f"{role_label(r)} ({f} of {len(plan.horizon)} months fully booked)"
+            for r, f in zip(busy["role"], busy["full_months"], strict=True)
+        ]
+        out.append(
+            "- **Key people**: "
+            + join_words(parts)
+            + "; losing one of them delays the projects that need them."
+        )
+    risk = portfolio.projects["risk"].dropna()
+    if len(risk) and risk.max() > risk.min():
+        sel = plan.projects[plan.projects["selected"]]
+        # the top quarter of the rating scale the portfolio uses (4 and 5 on a 1-5 scale)
+        high = float(risk.min() + 0.75 * (risk.max() - risk.min()))
+        risky = sel[sel["risk"] >= high].sort_values(["risk", "value"], ascending=False)
+        if len(risky):
+            out.append(
+                f"- **Delivery risk**: {plural(len(risky), 'selected project')} "
+                f"{'is' if len(risky) == 1 else 'are'} rated {high:g} or more for risk "
+                f"(on the portfolio's {risk.min():g}-{risk.max():g} scale), e.g. "
+                + join_words([md_label(portfolio, p) for p in risky.index[:2]])
+                + "."
+            )
+    if advice is not None and hiring_pays(advice):
+        out.append(
+            f"- **Hiring option**: contractors worth {cash(portfolio, float(advice.hires['cost'].sum()))} "
+            f"would add {points(advice.value_gain)} {escape_markdown(value_unit(plan.scenario, portfolio))}."
+        )
+    if plan.status != "optimal":
+        out.append("- **Analysis**: " + status_sentence(plan))
+    return out or ["- No budget period or role is at its limit."]
+
+
+def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
+    if not cut.has_solution:
+        return [f"No plan keeps every rule with the cut: {status_sentence(cut)}"]
+    before, after = set(plan.selected), set(cut.selected)
+    leave = sorted(before - after, key=lambda p: -float(plan.projects.at[p, "value"]))
+    enter = sorted(after - before, key=lambda p: -float(cut.projects.at[p, "value"]))
+    delta = (cut.objective or 0.0) / plan.objective - 1 if plan.objective else np.nan
+    lines = [
+        f"With the budget at {cut.scenario.budget_scale:.0%} of today's, the best plan is worth "
+        f"{points(cut.objective)} ({signed_share(delta)}) and spends {cash(portfolio, cut.total_spend)}.",
+        "",
+    ]
+    if leave:
+        lines.append(
+            f"- **Would stop**: {plural(len(leave), 'project')}: "
+            + "; ".join(md_label(portfolio, p) for p in leave[:6])
+            + (f"; and {len(leave) - 6} more" if len(leave) > 6 else "")
+            + "."
+        )
+    if enter:
+        lines.append(
+            "- **Would come in** (cheaper alternatives): "
+            + "; ".join(md_label(portfolio, p) for p in enter[:4])
+            + "."
+        )
+    moved = [
+        p for p in before & after if plan.projects.at[p, "start"] != cut.projects.at[p, "start"]
+    ]
+    if moved:
+        lines.append(f"- **Would move**: {plural(len(moved), 'project')} start at another month.")
+    if cut.status != "optimal":
+        lines.append("- " + status_sentence(cut))
+    return lines
+
+
+__all__ = ["board_brief"]
