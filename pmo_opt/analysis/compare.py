@@ -1,8 +1,8 @@
 """Scenarios side by side: which projects enter or leave, value, spend per period, utilisation.
 
 The first scenario is the baseline every other one is compared with. Each scenario is one solve
-of the engine (:func:`pmo_opt.optimise.optimise`) with one solver thread, run as an independent
-task of a sweep (:mod:`pmo_opt.sweep`) on local processes or a Dask cluster, with the same
+of the engine (:func:`pmo_opt.engine.optimise.optimise`) with one solver thread, run as an independent
+task of a sweep (:mod:`pmo_opt.analysis.sweep`) on local processes or a Dask cluster, with the same
 results either way; the tables are tidy (one row per scenario and project / period / role) so that
 notebooks can pivot or chart them.
 """
@@ -187,7 +187,7 @@ def compare_scenarios(
     -------
     ScenarioComparison
         See its attributes; each plan was solved for its scenario with one solver thread
-        (:func:`pmo_opt.sweep.for_sweep`).
+        (:func:`pmo_opt.analysis.sweep.for_sweep`).
     """
     named = _named(scenarios)
     if not named:

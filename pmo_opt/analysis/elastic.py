@@ -64,7 +64,7 @@ def fte_month_price(portfolio: Portfolio) -> pd.Series:
 
 
 def _row_scale(row: pulp.LpConstraint, limit: float) -> float:
-    """How the model scaled a ``<= limit`` row (pmo_opt.model scales money rows to ~1), so that a
+    """How the model scaled a ``<= limit`` row (pmo_opt.engine.model scales money rows to ~1), so that a
     slack column added with this coefficient counts in FTE or money. 1 when it cannot tell
     (a zero limit); the reported amounts never depend on it (:func:`read_relaxations`)."""
     rhs = -float(getattr(row, "constant", 0.0))
@@ -77,7 +77,7 @@ class ElasticModel:
 
     Attributes
     ----------
-    model : the underlying :class:`pmo_opt.model.PortfolioModel` (its objective is replaced).
+    model : the underlying :class:`pmo_opt.engine.model.PortfolioModel` (its objective is replaced).
     data : the portfolio the model was built from (deadlines cleared / statuses freed when those
         groups are relaxed).
     capacity : ``(role, month index)`` -> slack FTE column of that capacity row.
@@ -117,7 +117,7 @@ def build_elastic_model(
     Parameters
     ----------
     portfolio, scenario
-        As for :func:`pmo_opt.optimise.optimise`.
+        As for :func:`pmo_opt.engine.optimise.optimise`.
     relax
         Any of ``capacity`` (a slack FTE per role-month row), ``budget`` (a slack amount per budget
         row), ``deadlines`` (a start past a project's deadline costs one unit per month late) and
@@ -223,7 +223,7 @@ def build_elastic_model(
 def _objective_gain(
     model: PortfolioModel, portfolio: Portfolio, scenario: Scenario, values: pd.Series
 ) -> pd.Series:
-    """The objective coefficient of each start option (as pmo_opt.model, without tie-break)."""
+    """The objective coefficient of each start option (as pmo_opt.engine.model, without tie-break)."""
     opts, pr = model.options, portfolio.projects
     if scenario.objective == "value":
         return opts["project_id"].map(values).astype(float)
@@ -252,7 +252,7 @@ def read_relaxations(em: ElasticModel, reasons: dict[str, str] | None = None) ->
     """What a solved elastic model's plan needs beyond today's limits, as tidy rows.
 
     Amounts are recomputed from the plan the elastic model chose (its starts and hires, through
-    :func:`pmo_opt.plan.make_plan`), not read from the slack columns, so they are in FTE and
+    :func:`pmo_opt.engine.plan.make_plan`), not read from the slack columns, so they are in FTE and
     money whatever scaling the model applies to its rows; they are rounded up (see module).
     ``reasons`` says why each mandatory project was mandatory (:func:`mandatory_reasons`); it
     goes into ``detail`` of the ``mandatory`` rows.

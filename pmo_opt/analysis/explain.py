@@ -1,6 +1,6 @@
 """Explanations: why a project is out and what would bring it in, and which limits a plan
 leans on. The notebooks' one import for explanations: it also re-exports the infeasibility
-diagnosis (:mod:`pmo_opt.diagnose`) and the hiring advice (:mod:`pmo_opt.hiring`).
+diagnosis (:mod:`pmo_opt.analysis.diagnose`) and the hiring advice (:mod:`pmo_opt.analysis.hiring`).
 
 Every answer comes from re-solving, never from LP dual values: a MILP has no meaningful shadow
 prices, and a board wants "with 120k more in 2027-Q3 it enters", which a re-solve can show and a

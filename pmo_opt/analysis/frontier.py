@@ -1,7 +1,7 @@
 """Efficient frontiers: portfolio value against budget (and against a risk cap).
 
 Each point is an exact re-solve of the engine's MILP at one ``budget_scale``. The points are
-independent tasks of a sweep (:mod:`pmo_opt.sweep`): they run in parallel on local processes or
+independent tasks of a sweep (:mod:`pmo_opt.analysis.sweep`): they run in parallel on local processes or
 on a Dask cluster, each with one solver thread and the engine's own deterministic start (the
 rank-and-fill plan), never a neighbour's plan, so that no point depends on which worker solved
 which other point and the frontier is the same for any number of workers.
@@ -152,7 +152,7 @@ def frontier_plans(
     -------
     list of (Scenario, Plan)
         Sorted by ``budget_scale``; each scenario is the one its plan was solved for: the given
-        one at that scale, with one solver thread (:func:`pmo_opt.sweep.for_sweep`).
+        one at that scale, with one solver thread (:func:`pmo_opt.analysis.sweep.for_sweep`).
     """
     if scenario.objective == "makespan":
         raise InputError(

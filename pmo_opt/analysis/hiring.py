@@ -1,6 +1,6 @@
 """Hiring advice: which roles to hire for, when, and what each FTE would buy.
 
-Like every explanation here the answers come from re-solving (:func:`pmo_opt.optimise.optimise`),
+Like every explanation here the answers come from re-solving (:func:`pmo_opt.engine.optimise.optimise`),
 never from LP dual values.
 """
 

@@ -11,7 +11,7 @@ workers. A solve stopped at its time limit depends on the machine's speed; its `
 so (``feasible`` with a ``gap``), and only proven optima are guaranteed to repeat exactly.
 
 Local processes are always fresh interpreters (forkserver, else spawn), even for one worker:
-HiGHS sizes its thread pool once per process (see :func:`pmo_opt.solve._highs_threads`), so a
+HiGHS sizes its thread pool once per process (see :func:`pmo_opt.engine.solve._highs_threads`), so a
 process that has solved with all cores cannot solve with one thread afterwards.
 
 On a cluster, every worker needs the same ``pmo_opt`` (and solver) version installed; start

@@ -12,7 +12,7 @@ from a triangular distribution (low, base, high): ``benefit_low``/``benefit_high
   the choice, and only cost draws move the plan.
 
 Reproducibility: draw ``i`` uses ``numpy.random.SeedSequence(seed).spawn(draws)[i]`` and the
-solver runs with one thread in a fresh worker process or on a Dask worker (:mod:`pmo_opt.sweep`),
+solver runs with one thread in a fresh worker process or on a Dask worker (:mod:`pmo_opt.analysis.sweep`),
 so the results are identical whatever the number of workers and wherever they run. A draw that
 stops at its time limit may differ between machines; its ``status`` says so. :func:`solve_draw`
 is self-contained (portfolio, scenario, seed in; a small dict out).
@@ -203,13 +203,13 @@ def monte_carlo(
         The +/- fraction for projects without low/high columns (default 0.2).
     workers
         Worker processes (``None`` = all local cores). Always fresh processes, even for one,
-        so that every draw runs the same way (see :func:`pmo_opt.sweep.process_pool`).
+        so that every draw runs the same way (see :func:`pmo_opt.analysis.sweep.process_pool`).
     progress
         Show a tqdm progress bar (``tqdm.auto``: a widget in notebooks).
     base
         Also solve the unperturbed portfolio first (``frequency["base_selected"]``); each draw
         then starts from the base plan's projects as far as they still fit (a greedy
-        :func:`pmo_opt.baseline.rank_and_fill` warm start), which matters when draws stop at the
+        :func:`pmo_opt.engine.rank_fill.rank_and_fill` warm start), which matters when draws stop at the
         time limit.
     scheduler
         A Dask scheduler address (``tcp://10.0.0.5:8786``) to run the draws on a cluster

@@ -1,6 +1,6 @@
 """Words and numbers for explanations: project labels, FTE and money as a board reads them,
 runs of months as spans, lists joined with "and". Package-internal helpers of
-:mod:`pmo_opt.diagnose`, :mod:`pmo_opt.explain` and :mod:`pmo_opt.hiring`."""
+:mod:`pmo_opt.analysis.diagnose`, :mod:`pmo_opt.analysis.explain` and :mod:`pmo_opt.analysis.hiring`."""
 
 from __future__ import annotations
 
@@ -90,5 +90,5 @@ def join(parts: Sequence[str], word: str = "and") -> str:
 
 
 def safe(text: object) -> str:
-    # must match pmo_opt.model's constraint naming (capacity_<role>_<m>, budget_<i>_<period>)
+    # must match pmo_opt.engine.model's constraint naming (capacity_<role>_<m>, budget_<i>_<period>)
     return "".join(ch if ch.isalnum() else "_" for ch in str(text))

@@ -6,7 +6,7 @@ reference formulation) and returns the same ``Plan``, checked by the same ``chec
 Formulation
 -----------
 - **Projects.** Per project a presence literal ``y_p`` (selected) and a start ``s_p`` in the
-  window ``[lo, hi]`` of :func:`pmo_opt.model.start_windows` (horizon, earliest start, deadline,
+  window ``[lo, hi]`` of :func:`pmo_opt.engine.model.start_windows` (horizon, earliest start, deadline,
   in-flight and the critical-path pass); ``s_p = lo`` when absent (no symmetric copies).
 - **Capacity.** A demand profile that varies by month offset is split into its constant runs;
   each run of role ``r`` is an optional fixed-size interval at ``s_p + k0`` with presence
@@ -28,7 +28,7 @@ Formulation
   ``value_minus_delay``: ``sum (benefit_p - cod_p (lo_p - e_p)) y_p - cod_p (s_p - lo_p)``
   (``s_p = lo_p`` when absent makes the delay term vanish); ``makespan``: ``M >= s_p + d_p``.
   No start tie-break term: like the MILP path, the plan is left-shifted afterwards
-  (:func:`pmo_opt.compact.left_shift`), and hires are the least each role-month needs.
+  (:func:`pmo_opt.engine.compact.left_shift`), and hires are the least each role-month needs.
 
 Integers
 --------
@@ -544,7 +544,7 @@ def build_cpsat(
     latest_finish: int | None = None,
 ) -> CpsatModel:
     """The CP-SAT model of docs/model.md for ``portfolio`` under ``scenario``; ``latest_finish``
-    (a known makespan) caps every window as in :func:`pmo_opt.model.start_windows`."""
+    (a known makespan) caps every window as in :func:`pmo_opt.engine.model.start_windows`."""
     windows = start_windows(portfolio, scenario, horizon, latest_finish)
     roles = sorted(set(portfolio.role_names) | set(scenario.extra_fte))
     T = len(horizon)

@@ -24,7 +24,7 @@ from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
-#: start variables from which a neighbourhood search improves the first plan (pmo_opt.lns)
+#: start variables from which a neighbourhood search improves the first plan (pmo_opt.engine.lns)
 LNS_COLUMNS = 500
 #: the share of the time limit that search may use; the MIP search gets the rest
 LNS_SHARE = 0.85
@@ -186,7 +186,7 @@ def _remaining(scenario: Scenario, started: float) -> Scenario:
 
 
 def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):
-    """On large models, a large-neighbourhood search (:mod:`pmo_opt.lns`) improves the starting
+    """On large models, a large-neighbourhood search (:mod:`pmo_opt.engine.lns`) improves the starting
     plan for ``LNS_SHARE`` of the time limit before the MIP search; ``None`` otherwise.
 
     From ``LNS_LARGE_COLUMNS`` start variables the search gets ``LNS_SHARE`` of the limit

@@ -31,7 +31,7 @@ def priority_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
     """Per-project figure the baseline ranks by (descending) and reports as ``value``.
 
     ``benefit`` and ``value_minus_delay`` rank by ``benefit``; ``value`` and ``makespan`` by
-    :func:`pmo_opt.scoring.project_value` (the priority score).
+    :func:`pmo_opt.prioritise.scoring.project_value` (the priority score).
     """
     pr = portfolio.projects
     if scenario.objective in ("benefit", "value_minus_delay"):

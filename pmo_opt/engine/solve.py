@@ -32,7 +32,7 @@ class SolveResult:
     seconds: float
     solver: str
     message: str = ""
-    search: dict | None = None  # what a search before the MIP did (pmo_opt.lns), if one ran
+    search: dict | None = None  # what a search before the MIP did (pmo_opt.engine.lns), if one ran
 
 
 @contextlib.contextmanager
@@ -176,7 +176,7 @@ def solve_problem(
         far comes back as ``feasible`` (``solver=auto`` sets it when CP-SAT has proven optimality).
     improve
         ``improve(highs, start_values) -> (values, facts)``, run on the built HiGHS model before
-        the MIP search when ``warm_start`` is set (:func:`pmo_opt.lns.improve`); its time counts
+        the MIP search when ``warm_start`` is set (:func:`pmo_opt.engine.lns.improve`); its time counts
         against the limit and its facts come back as ``SolveResult.search``.
     offer
         ``offer() -> column values or None``, asked by HiGHS during its search for a plan found

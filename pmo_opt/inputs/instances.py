@@ -17,8 +17,8 @@ Two public families test the engine against proven optima through the ordinary i
   unchanged (our format has no project of duration 0).
 
 Readers raise :class:`~pmo_opt.errors.InputError` naming the file and what was expected. Converters
-write a portfolio folder that :func:`pmo_opt.data.load_portfolio` accepts, plus ``scenario.yaml``
-beside the tables, and return that :class:`~pmo_opt.scenario.Scenario`.
+write a portfolio folder that :func:`pmo_opt.inputs.data.load_portfolio` accepts, plus ``scenario.yaml``
+beside the tables, and return that :class:`~pmo_opt.inputs.scenario.Scenario`.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ class Scenario:
     seed : for everything random (rank stability, Monte Carlo).
     scheduler : a Dask scheduler address (``tcp://10.0.0.5:8786``) on which sweeps (frontier,
         Monte Carlo, scenario comparison, why-not) run; ``None`` = local processes. Where a
-        solve runs, never what it solves: it does not change a result (:mod:`pmo_opt.sweep`).
+        solve runs, never what it solves: it does not change a result (:mod:`pmo_opt.analysis.sweep`).
     baseline : re-plan against this plan: a path to a ``plan.csv`` (``approved`` or a run id are
         resolved through the ledger by the command line, :func:`pmo_opt.inputs.baseline.resolve_baseline`).
     as_of : the month (``YYYY-MM``) the re-plan starts; baseline work started before it is in

@@ -1,7 +1,7 @@
 """Every rule a portfolio must satisfy, each a small mask-based check; all problems at once.
 
 :func:`validate_tables` is the one entry point. It runs on the raw text of
-:func:`pmo_opt.data.read_tables`, so every check must cope with garbage in any cell; it never
+:func:`pmo_opt.inputs.data.read_tables`, so every check must cope with garbage in any cell; it never
 raises. Each problem names the file, the spreadsheet row (header = 1) and the column, quotes the
 offending value and says how to fix it. ``data.build_portfolio`` runs only when no problem is an
 error, and relies on these checks: a number it converts has been parsed here by the same parser.
@@ -154,7 +154,7 @@ def validate_tables(tables: dict[str, RawTable]) -> list[Problem]:
     Parameters
     ----------
     tables
-        From :func:`pmo_opt.data.read_tables`: every cell as text.
+        From :func:`pmo_opt.inputs.data.read_tables`: every cell as text.
 
     Returns
     -------

@@ -7,7 +7,7 @@ after it, ``ctx = notebook_setup(globals())``. That call
    the line ``# Parameters``) and refuses any name in it that is not a parameter, with a "did you
    mean": papermill itself only logs a warning for a misspelt parameter, and a report built on a
    silently ignored ``budget_scael = 0.8`` would be wrong without anyone noticing;
-2. checks the type of every parameter value and builds the :class:`~pmo_opt.scenario.Scenario`:
+2. checks the type of every parameter value and builds the :class:`~pmo_opt.inputs.scenario.Scenario`:
    the scenario file (when given), then every scenario field set in the notebook (a field left at
    ``None`` in the parameters cell means "from the scenario file, else the default"; a field
    papermill injected is applied as given, ``None`` included);
@@ -45,6 +45,7 @@ from pmo_opt import paths
 from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InputError, Problem
+from pmo_opt.inputs.baseline import replan_inputs
 from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
 from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, with_overrides
@@ -56,7 +57,7 @@ RUN_PARAMETERS = ("portfolio", "scenario_file", "output_dir", "interactive", "pl
 #: every name a notebook's parameters may set
 KNOWN_PARAMETERS = (*FIELDS, *RUN_PARAMETERS)
 INTERACTIVE_ENV = "PMO_OPT_INTERACTIVE"
-TABLES_DIR = "tables"  # as pmo_opt.reports.TABLES_DIR (reports sits above this module)
+TABLES_DIR = "tables"  # as pmo_opt.present.reports.TABLES_DIR (reports sits above this module)
 SUMMARY_FILE = "summary.json"
 WHERE = "notebook parameters"
 _INJECTED_MARK = "# Parameters"
@@ -367,7 +368,9 @@ def notebook_setup(namespace: Mapping[str, Any]) -> NotebookContext:
     scenario_path = _path_or_none(values.get("scenario_file"))
     scenario = build_scenario(values, injected, scenario_path)
     portfolio_path = paths.resolve(values["portfolio"])
-    portfolio = load_portfolio(portfolio_path)
+    # re-planning: the portfolio rolled forward to as_of against the baseline plan.csv (the
+    # report runner has resolved `approved` or a run id into one through the ledger)
+    portfolio, scenario = replan_inputs(load_portfolio(portfolio_path), scenario)
     check_decisions(portfolio, scenario)  # force_in / force_out name real projects
     output_dir = _path_or_none(values.get("output_dir"))
     return NotebookContext(

@@ -17,6 +17,7 @@ from IPython.display import Markdown
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs import months
 from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.text import escape_markdown
 
 CHANGE_COLUMNS = ["project", "change", "value", "why"]
@@ -314,3 +315,13 @@ def stability_table(table: pd.DataFrame) -> pd.DataFrame:
         "value per extra change",
     ]
     return pd.DataFrame(rows, columns=columns).set_index("changes")
+
+
+def since_approved(portfolio: Portfolio, scenario: Scenario, plan: Plan) -> Markdown:
+    """:func:`since_approved_section` for a notebook: the approved table read from the
+    scenario's baseline; empty Markdown when the scenario has no baseline (a first plan)."""
+    if scenario.baseline is None:
+        return Markdown("")
+    from pmo_opt.inputs.baseline import read_baseline
+
+    return since_approved_section(portfolio, plan, read_baseline(scenario.baseline))

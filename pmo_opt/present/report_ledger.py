@@ -6,6 +6,7 @@ report."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,54 @@ def new_run_id() -> str:
     from pmo_opt.ledger import new_run_id as ledger_run_id
 
     return ledger_run_id()
+
+
+def resolve_report_baseline(
+    value: str, ledger_url: str | None, portfolio_path: Path, folder: Path
+) -> Path:
+    """The ``plan.csv`` a report re-plans against: a path as given, or ``approved`` / a run id
+    looked up in the ledger and written as ``folder/baseline.csv`` (so the report keeps the plan
+    it was measured against).
+
+    Raises
+    ------
+    InputError
+        A word that needs the ledger while the report runs without one.
+    """
+    from pmo_opt.inputs.baseline import resolve_baseline
+
+    def from_ledger(word: str) -> Path:
+        from pmo_opt.errors import InputError, Problem
+        from pmo_opt.ledger import Ledger, portfolio_name
+
+        if ledger_url is None:
+            raise InputError(
+                [
+                    Problem(
+                        "scenario",
+                        None,
+                        "baseline",
+                        f"{word!r} is looked up in the ledger, "
+                        "but the report runs without one: drop --no-ledger or give a plan.csv",
+                    )
+                ]
+            )
+        with Ledger(ledger_url) as ledger:
+            if word.lower() == "approved":
+                name = portfolio_name(portfolio_path)
+                if ledger.approval(name) is None:  # next quarter's folder, e.g. sample-2027-04
+                    name = re.sub(r"-\d{4}-\d{2}$", "", name)
+                table = ledger.approved_plan(name)
+            else:
+                table = ledger.get_run(ledger.resolve_run(word)).decisions
+        target = Path(folder) / "baseline.csv"
+        table = table[["project_id", "selected", "start", "finish"]]
+        table.assign(selected=table["selected"].astype(bool).astype(int)).to_csv(
+            target, index=False
+        )
+        return target
+
+    return resolve_baseline(value, from_ledger)
 
 
 def record_in_ledger(

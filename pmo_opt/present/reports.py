@@ -85,7 +85,7 @@ from pmo_opt.present.manifest import (
     utc_now,
     write_manifest,
 )
-from pmo_opt.present.report_ledger import new_run_id, record_in_ledger
+from pmo_opt.present.report_ledger import new_run_id, record_in_ledger, resolve_report_baseline
 from pmo_opt.present.stopping import STOPPED, Interrupted, stoppable
 from pmo_opt.present.workbook import (
     SHEET_ORDER,
@@ -296,6 +296,10 @@ def run_report(
     reports = Path(out).expanduser().resolve() if out is not None else paths.REPORTS_DIR
     reports.mkdir(parents=True, exist_ok=True)
     partial, final = reserve_folder(reports, scenario.name)
+    if scenario.baseline is not None:  # `approved` or a run id: the ledger's plan, kept here
+        scenario = scenario.replace(
+            baseline=str(resolve_report_baseline(scenario.baseline, ledger_url, portfolio, partial))
+        )
     parameters = {
         **scenario.to_dict(),
         "portfolio": str(portfolio),
@@ -358,6 +362,8 @@ def run_report(
         raise
     _index(partial, [p.name for p in html], context, workbook is not None, failure)
     folder = _finish(partial, final, run, failure)
+    if scenario.baseline is not None and Path(scenario.baseline).parent == partial:
+        scenario = scenario.replace(baseline=str(folder / Path(scenario.baseline).name))
     ledger_error = None
     if ledger_url is not None:
         ledger_error = record_in_ledger(
@@ -400,10 +406,11 @@ def solve_once(portfolio_path: Path, scenario: Any, folder: Path) -> tuple[Any, 
     scenario without ``horizon_start``): then each notebook that needs a plan says why itself.
     """
     from pmo_opt.engine.optimise import optimise
+    from pmo_opt.inputs.baseline import replan_inputs
     from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.present.stored_plan import write_plan_dir
 
-    portfolio = load_portfolio(portfolio_path)
+    portfolio, scenario = replan_inputs(load_portfolio(portfolio_path), scenario)
     try:
         plan = optimise(portfolio, scenario)
     except InputError:

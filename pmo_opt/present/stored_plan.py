@@ -124,6 +124,8 @@ def read_plan_dir(folder: str | Path, portfolio: Portfolio, scenario: Scenario) 
     count = int(summary.get("horizon_months") or 0)
     horizon = months.month_range(start, count) if start and count else []
     facts = {k: summary.get(k) for k in _FACTS if k in summary}
+    # how the plan was found and what a re-plan changes: kept for the pages that tell it
+    details = {k: summary[k] for k in ("search", "engines", "replan") if k in summary}
     return make_plan(
         portfolio,
         scenario,
@@ -131,6 +133,7 @@ def read_plan_dir(folder: str | Path, portfolio: Portfolio, scenario: Scenario) 
         starts,
         hires,
         values=project_values(portfolio, scenario),
+        details=details,
         **facts,
     )
 

@@ -1,6 +1,6 @@
 """Charts for notebooks and reports: matplotlib figures only; no solving, no file reads.
 
-Every function takes a :class:`~pmo_opt.plan.Plan` or tidy DataFrames and returns a new
+Every function takes a :class:`~pmo_opt.engine.plan.Plan` or tidy DataFrames and returns a new
 figure; nothing touches pyplot's global state, so a loop of charts leaks nothing and a figure
 shows exactly once in a notebook (it renders itself as PNG in Jupyter even when the inline
 backend has not been set up). Colours come from the Okabe-Ito palette, which stays distinct for

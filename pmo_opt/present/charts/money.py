@@ -156,7 +156,7 @@ def efficient_frontier(
     Parameters
     ----------
     frontier_df
-        Columns ``budget`` and ``value`` (``pmo_opt.frontier.efficient_frontier`` gives them).
+        Columns ``budget`` and ``value`` (``pmo_opt.analysis.frontier.efficient_frontier`` gives them).
         Optional: ``marginal`` or ``marginal_value`` (value per extra unit of budget), shown as
         bars in a second panel; ``knee`` (bool) marking the knee, which is otherwise found
         here (:func:`_knee`); ``is_current`` (bool) marking the current budget.

@@ -54,7 +54,7 @@ def rank_stability(
         One row per project with ``project_id`` (column or index), ``min_rank`` and
         ``max_rank`` (or ``rank_min``/``rank_max``), optionally ``base_rank`` (the rank with the
         stated weights, drawn as a dot), ``median_rank``, ``p_top_k`` (written at the right)
-        and ``name`` (``pmo_opt.scoring.rank_stability`` returns all of these); or long rows
+        and ``name`` (``pmo_opt.prioritise.scoring.rank_stability`` returns all of these); or long rows
         ``project_id``, ``draw``, ``rank``.
     names
         Project names by id, for the labels (default: the ``name`` column).

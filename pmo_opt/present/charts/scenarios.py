@@ -31,7 +31,7 @@ def scenario_comparison(
     ----------
     df
         One row per scenario: ``scenario``, ``value``, ``spend`` and optionally ``status``
-        (``pmo_opt.compare`` gives these). A scenario without a plan (value NaN) gets no bar
+        (``pmo_opt.analysis.compare`` gives these). A scenario without a plan (value NaN) gets no bar
         but its status written in; a plan not proven optimal is marked with its status.
     """
     frame = df.reset_index() if "scenario" not in df.columns else df

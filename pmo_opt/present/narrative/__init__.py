@@ -1,7 +1,7 @@
 """The words of the notebooks: the numbers of this run, stated in plain board language.
 
-Most functions take results (a :class:`~pmo_opt.plan.Plan`, tables from :mod:`pmo_opt.scoring`,
-:mod:`pmo_opt.explain`, :mod:`pmo_opt.compare`) and return :class:`IPython.display.Markdown` or
+Most functions take results (a :class:`~pmo_opt.engine.plan.Plan`, tables from :mod:`pmo_opt.prioritise.scoring`,
+:mod:`pmo_opt.analysis.explain`, :mod:`pmo_opt.analysis.compare`) and return :class:`IPython.display.Markdown` or
 a tidy table for people, so a notebook shows exactly the numbers it computed. A few decide what
 the notebooks' what-if runs are (:func:`budget_frontier`, :func:`cut_scenario`,
 :func:`scenarios_to_compare`, :func:`analysis_scenario`), so that the settings live here, tested,

@@ -62,7 +62,7 @@ def board_brief(
     explanations
         :func:`explanations_table` rows for the left-out projects the board may ask about.
     advice
-        :func:`pmo_opt.hiring.hiring_advice` for the scenario.
+        :func:`pmo_opt.analysis.hiring.hiring_advice` for the scenario.
     """
     s = plan.scenario
     horizon = list(plan.horizon)

@@ -70,7 +70,7 @@ def hiring_pays(advice: Any) -> bool:
 
 
 def hiring_sentence(advice: Any) -> str:
-    """What :func:`pmo_opt.hiring.hiring_advice` found, without claiming a gain smaller than the
+    """What :func:`pmo_opt.analysis.hiring.hiring_advice` found, without claiming a gain smaller than the
     re-solve's tolerance (a plan with hiring allowed is never worse; one solved to a looser gap
     can come out a little below today's plan)."""
     if hiring_pays(advice):

@@ -72,7 +72,7 @@ def budget_use(portfolio: Portfolio, plan: Plan) -> pd.DataFrame:
 
 def total_budget(portfolio: Portfolio, plan: Plan) -> float | None:
     """The money the budget allows over the horizon at this scenario's scale (``None`` without a
-    budget): see :func:`pmo_opt.frontier.budget_reference`."""
+    budget): see :func:`pmo_opt.analysis.frontier.budget_reference`."""
     from pmo_opt.analysis.frontier import budget_reference
 
     if not len(portfolio.budget):

@@ -37,7 +37,7 @@ def why_not_max(interactive: bool) -> int | None:
 def explanations_table(
     why: pd.DataFrame, plan: Plan, portfolio: Portfolio | None = None
 ) -> pd.DataFrame:
-    """The why-not rows (:func:`pmo_opt.explain.why_not`) for people.
+    """The why-not rows (:func:`pmo_opt.analysis.explain.why_not`) for people.
 
     Returns
     -------
@@ -119,7 +119,7 @@ def rival_label(project_id: str, plan: Plan, portfolio: Portfolio | None) -> str
 
 
 def short_reason(row: pd.Series | dict, rival: str | None = None, code: str = "") -> str:
-    """One :func:`pmo_opt.explain.why_not` row in a line a board member reads: what forcing the
+    """One :func:`pmo_opt.analysis.explain.why_not` row in a line a board member reads: what forcing the
     project in would cost and the cheapest extra money or staff that would bring it in (naming
     the roles, how many FTE-months and when). Plain text: escape it where it becomes Markdown.
 

@@ -17,7 +17,7 @@ from pmo_opt.text import escape_markdown
 def stability_or_none(
     portfolio: Portfolio, scenario: Scenario, top_k: int = 10, draws: int = 500
 ) -> pd.DataFrame | None:
-    """:func:`pmo_opt.scoring.rank_stability` with the scenario's seed, or ``None`` when the
+    """:func:`pmo_opt.prioritise.scoring.rank_stability` with the scenario's seed, or ``None`` when the
     scoring has no criteria weights to vary (WSJF, benefit)."""
     from pmo_opt.prioritise.scoring import scoring_method
     from pmo_opt.prioritise.stability import rank_stability

@@ -102,7 +102,7 @@ def baseline_sentence(plan: Plan, baseline: Plan) -> str:
 
 
 def check_sentence(violations: Sequence[Any]) -> Markdown:
-    """The independent checker's verdict (:func:`pmo_opt.check.check_plan`) in words."""
+    """The independent checker's verdict (:func:`pmo_opt.engine.check.check_plan`) in words."""
     if not violations:
         return Markdown(
             "**Independent check passed**: re-deriving every rule from the input files (not from "

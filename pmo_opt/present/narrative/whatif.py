@@ -39,7 +39,7 @@ def frontier_scales(scenario: Scenario) -> list[float]:
 def budget_frontier(portfolio: Portfolio, scenario: Scenario, plan: Plan) -> pd.DataFrame:
     """The efficient frontier around today's budget (:func:`frontier_scales`), with today's point
     being ``plan`` itself, so that the curve and the selection agree; the other points are
-    re-solved with :func:`analysis_scenario` (:func:`pmo_opt.frontier.frontier_table` columns)."""
+    re-solved with :func:`analysis_scenario` (:func:`pmo_opt.analysis.frontier.frontier_table` columns)."""
     from pmo_opt.analysis.frontier import frontier_plans, frontier_table
 
     others = [x for x in frontier_scales(scenario) if abs(x - scenario.budget_scale) > 1e-9]

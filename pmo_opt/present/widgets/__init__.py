@@ -1,9 +1,9 @@
 """Control panels for analysts in JupyterLab (ipywidgets 8), on the same code path as reports.
 
-A panel turns its controls into a :class:`~pmo_opt.scenario.Scenario` with
+A panel turns its controls into a :class:`~pmo_opt.inputs.scenario.Scenario` with
 ``Scenario.replace(...)`` and calls the package functions every other entry point calls
-(:func:`~pmo_opt.optimise.optimise`, :func:`~pmo_opt.baseline.rank_and_fill`,
-:mod:`pmo_opt.scoring`, :mod:`pmo_opt.charts`); there is no logic here that a headless run lacks.
+(:func:`~pmo_opt.engine.optimise.optimise`, :func:`~pmo_opt.engine.rank_fill.rank_and_fill`,
+:mod:`pmo_opt.prioritise.scoring`, :mod:`pmo_opt.present.charts`); there is no logic here that a headless run lacks.
 
 Only the button solves: moving a slider marks the result as out of date and nothing more, so an
 analyst can set several controls before paying for a solve. Results are written into the result

@@ -157,7 +157,7 @@ def prioritisation_panel(
     scenario: Scenario | None = None,
     scenarios_dir: str | Path | None = None,
 ) -> PrioritisationPanel:
-    """A control panel that re-ranks projects with :mod:`pmo_opt.scoring` and rank-and-fill.
+    """A control panel that re-ranks projects with :mod:`pmo_opt.prioritise.scoring` and rank-and-fill.
 
     Parameters
     ----------

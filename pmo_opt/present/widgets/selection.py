@@ -293,11 +293,11 @@ def changes_html(portfolio: Portfolio, previous: Plan | None, changes: dict[str,
 
 
 def chart_bundles(plan: Plan) -> list[dict]:
-    """The key charts from :mod:`pmo_opt.charts`; a note instead when it is not available."""
+    """The key charts from :mod:`pmo_opt.present.charts`; a note instead when it is not available."""
     try:
         from pmo_opt.present import charts
     except ImportError:
-        return [html_bundle("<i>Charts are not available (pmo_opt.charts is missing).</i>")]
+        return [html_bundle("<i>Charts are not available (pmo_opt.present.charts is missing).</i>")]
     out = []
     for title, make in (
         ("Schedule", lambda: charts.gantt(plan)),
@@ -319,7 +319,7 @@ def selection_panel(
     scenarios_dir: str | Path | None = None,
     charts: bool = True,
 ) -> SelectionPanel:
-    """A control panel that re-plans the portfolio with :func:`~pmo_opt.optimise.optimise`.
+    """A control panel that re-plans the portfolio with :func:`~pmo_opt.engine.optimise.optimise`.
 
     Parameters
     ----------
