@@ -163,7 +163,7 @@ def test_board_summary_reads_without_code():
         "## Money",
         "## Key risks",
         "## If the budget is cut by 20%",
-        "## Projects you may ask about",
+        "## Projects left out",
     ):
         assert heading in brief
 

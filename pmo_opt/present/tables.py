@@ -115,8 +115,9 @@ def show(
 
     Returns
     -------
-    pandas.io.formats.style.Styler
-        Renders as an HTML table in a notebook and in the report's HTML.
+    PeopleTable
+        Renders as an HTML table in a notebook and in the report's HTML (``.styler`` is the
+        pandas ``Styler``; plain text is the formatted cells).
     """
     table = frame.copy()
     if any(n is not None for n in table.index.names):
@@ -148,7 +149,26 @@ def show(
     text = [names[c] for c in table.columns if names[c] not in numeric]
     if text:  # words read from the left (Jupyter's own style right-aligns every cell)
         styler = styler.set_properties(subset=text, **{"text-align": "left"})
-    return styler
+    return PeopleTable(styler, shown)
+
+
+class PeopleTable:
+    """A formatted table as a notebook shows it: the ``Styler``'s HTML, and as plain text the
+    same cells without an index (a Styler's own text form names a memory address, which would
+    make a notebook's stored output differ on every run)."""
+
+    def __init__(self, styler: Any, cells: pd.DataFrame) -> None:
+        self.styler, self.data = styler, cells
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def to_html(self) -> str:
+        """The table's HTML, as the notebook and the report show it."""
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.data.to_string(index=False)
 
 
 def show_or(frame: pd.DataFrame | None, empty: str, **options: Any) -> Any:
@@ -162,4 +182,4 @@ def show_or(frame: pd.DataFrame | None, empty: str, **options: Any) -> Any:
     return show(frame, **options)
 
 
-__all__ = ["MISSING", "cell_text", "header", "show", "show_or"]
+__all__ = ["MISSING", "PeopleTable", "cell_text", "header", "show", "show_or"]

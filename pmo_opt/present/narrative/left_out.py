@@ -28,10 +28,13 @@ WHY_NOT_MAX = None
 WHY_NOT_WORDS = 3
 
 
-def why_not_max(interactive: bool) -> int | None:
+def why_not_max(analyst: bool) -> int | None:
     """How many left-out projects a page explains: every one in a report run (``None``), the
-    top :data:`WHY_NOT_WORDS` for an analyst in JupyterLab (each costs a few re-solves)."""
-    return WHY_NOT_WORDS if interactive else WHY_NOT_MAX
+    top :data:`WHY_NOT_WORDS` for an analyst in JupyterLab (each costs a few re-solves).
+
+    ``analyst`` is "not a report run" (the notebook has no ``output_dir``), not the widgets
+    switch: the stored outputs of ``make notebooks`` and a strict nbval run must agree."""
+    return WHY_NOT_WORDS if analyst else WHY_NOT_MAX
 
 
 def explanations_table(
