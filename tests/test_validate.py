@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmo_opt.errors import InputError
-from pmo_opt.inputs.data import Portfolio, read_tables
+from pmo_opt.inputs.data import read_tables
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.validate import summary_text, validate_tables
 
 # A small valid portfolio using every table; each bad-input case edits one line of it.

@@ -14,7 +14,7 @@ import yaml
 
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 
 #: longest horizon derived from the data (10 years); a longer one is almost surely a mistyped
 #: year, so it is an error that asks for an explicit ``horizon_months``

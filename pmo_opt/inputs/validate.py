@@ -3,7 +3,7 @@
 :func:`validate_tables` is the one entry point. It runs on the raw text of
 :func:`pmo_opt.inputs.data.read_tables`, so every check must cope with garbage in any cell; it never
 raises. Each problem names the file, the spreadsheet row (header = 1) and the column, quotes the
-offending value and says how to fix it. ``data.build_portfolio`` runs only when no problem is an
+offending value and says how to fix it. ``portfolio.build_portfolio`` runs only when no problem is an
 error, and relies on these checks: a number it converts has been parsed here by the same parser.
 """
 
@@ -17,18 +17,16 @@ import pandas as pd
 
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import (
+from pmo_opt.inputs.cells import choice_text, parse_number, suggest
+from pmo_opt.inputs.portfolio import Portfolio
+from pmo_opt.inputs.tables import (
     DEFAULT_SETTINGS,
     DEPENDENCY_KINDS,
     DIRECTIONS,
     REQUIRED_TABLES,
     STATUSES,
     TABLES,
-    Portfolio,
     RawTable,
-    choice_text,
-    parse_number,
-    suggest,
 )
 from pmo_opt.text import FORMULA_STARTS
 
