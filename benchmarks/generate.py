@@ -424,7 +424,7 @@ def generate_portfolio(size: str, seed: int, folder: str | Path) -> Path:
     Returns
     -------
     Path
-        ``folder``, ready for ``pmo_opt.inputs.data.load_portfolio`` and ``pmo-opt plan``.
+        ``folder``, ready for ``pmo_opt.inputs.load.load_portfolio`` and ``pmo-opt plan``.
     """
     generated = build_tables(size, seed)
     out = write_tables(folder, generated.tables)

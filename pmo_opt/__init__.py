@@ -12,8 +12,8 @@ from pmo_opt.engine.check import check_plan
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InfeasibleError, InputError, PmoError, SolverError
-from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, load_scenario
 
 __version__ = "0.1.0"

@@ -174,7 +174,7 @@ def _replan_lines(plan) -> list[str]:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.load import load_portfolio
-    from pmo_opt.inputs.validate import summary_text
+    from pmo_opt.inputs.summary import summary_text
 
     portfolio = load_portfolio(args.portfolio, progress=_progress)
     print(summary_text(portfolio))

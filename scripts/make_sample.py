@@ -28,7 +28,7 @@ import numpy as np
 
 from pmo_opt import paths
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import TABLES
+from pmo_opt.inputs.tables import TABLES
 
 SEED = 2027
 ORGANISATION = "Harbourline Mutual"

@@ -14,8 +14,8 @@ from pmo_opt.engine.model import build_model
 from pmo_opt.engine.objective import project_values
 from pmo_opt.engine.solve import quiet_native_output
 from pmo_opt.engine.start import list_schedule
-from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import resolve_horizon
 
 

@@ -17,8 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmo_opt.errors import InputError
-from pmo_opt.inputs.data import TABLES, Portfolio, parse_number, read_tables
+from pmo_opt.inputs.cells import parse_number
+from pmo_opt.inputs.data import read_tables
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
+from pmo_opt.inputs.tables import TABLES
 from pmo_opt.inputs.validate import validate_tables
 
 PROJECTS = [

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from pmo_opt.cli import main
 from pmo_opt.errors import MAX_LISTED, InputError
-from pmo_opt.inputs import data as data_module
+from pmo_opt.inputs import tables as tables_module
 from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, parse_sets, with_overrides
 from pmo_opt.paths import ROOT
 from pmo_opt.text import (
@@ -288,7 +288,7 @@ def test_9_error_listing_is_capped_and_progress_shown(sample: Path, capsys, monk
     demand = pd.concat([demand] * 20, ignore_index=True)
     demand["fte"] = "lots"
     demand.to_csv(sample / "demand.csv", index=False)
-    monkeypatch.setattr(data_module, "PROGRESS_ROWS", 1000)
+    monkeypatch.setattr(tables_module, "PROGRESS_ROWS", 1000)
     code, _, err = run(capsys, "validate", str(sample))
     assert code == 2
     lines = err.splitlines()

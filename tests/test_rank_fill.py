@@ -17,8 +17,9 @@ from pmo_opt.engine.plan import make_plan
 from pmo_opt.engine.rank_fill import priority_order, rank_and_fill
 from pmo_opt.errors import InputError
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import TABLES, RawTable, build_portfolio
+from pmo_opt.inputs.portfolio import build_portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.tables import TABLES, RawTable
 
 H4 = {"horizon_start": "2027-01", "horizon_months": 4}
 

@@ -18,8 +18,8 @@ import pytest
 
 from pmo_opt import paths
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, load_scenario, resolve_horizon
 
 TABLES = [f.name for f in dataclasses.fields(Portfolio) if f.type in ("pd.DataFrame", pd.DataFrame)]

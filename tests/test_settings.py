@@ -6,7 +6,7 @@ import pytest
 from builders import make_portfolio
 
 from pmo_opt.errors import InputError
-from pmo_opt.inputs.data import DEFAULT_SETTINGS
+from pmo_opt.inputs.tables import DEFAULT_SETTINGS
 
 BASE = {
     "projects": [{"project_id": "P1", "duration": 1, "cost": 10, "benefit": 5}],

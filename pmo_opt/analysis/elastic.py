@@ -25,7 +25,7 @@ from pmo_opt.engine.objective import project_values
 from pmo_opt.engine.plan import Plan, capacity_grid, make_plan, spend_profile
 from pmo_opt.engine.solve import solve_problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 GROUPS = ("capacity", "budget", "deadlines", "mandatory")

@@ -40,7 +40,7 @@ from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan, make_plan, spend_profile
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 # --------------------------------------------------------------------------------------------

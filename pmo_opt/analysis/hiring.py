@@ -23,7 +23,7 @@ from pmo_opt.analysis.wording import (
 )
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 

@@ -20,7 +20,7 @@ from pmo_opt.analysis.wording import (
     span,
 )
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 

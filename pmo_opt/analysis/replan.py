@@ -24,8 +24,8 @@ from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.replan import baseline_plan, replan_facts
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs.baseline import baseline_of, next_cycle, read_baseline, replan_inputs
-from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 STABILITY_COLUMNS = [

@@ -33,7 +33,7 @@ from pmo_opt.inputs.scenario import SCHEDULER_SCHEMES, scheduler_problem  # noqa
 
 if TYPE_CHECKING:
     from pmo_opt.engine.plan import Plan
-    from pmo_opt.inputs.data import Portfolio
+    from pmo_opt.inputs.portfolio import Portfolio
     from pmo_opt.inputs.scenario import Scenario
 
 #: the address prefixes a Dask scheduler can have

@@ -32,7 +32,7 @@ from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan, spend_profile
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.prioritise.stability import perturb_weights, stability_inputs
 

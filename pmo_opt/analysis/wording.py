@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 

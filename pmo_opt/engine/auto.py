@@ -16,7 +16,7 @@ from pmo_opt.engine.cpsat import cp_relative_gap, incumbent, optimise_cpsat
 from pmo_opt.engine.milp import optimise_milp
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import SolverError
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 

@@ -17,7 +17,7 @@ from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import read_baseline, resolve_baseline
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: every ``Violation.rule``, in the order docs/model.md states them

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from pmo_opt.engine.model import start_windows
 from pmo_opt.engine.plan import capacity_grid
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: total start options (sum over projects of hi - lo + 1) below which HiGHS is chosen

@@ -16,7 +16,7 @@ import pandas as pd
 from pmo_opt.engine.plan import capacity_grid, spend_profile
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import Baseline
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 
 TOL = 1e-7
 

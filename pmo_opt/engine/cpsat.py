@@ -81,7 +81,7 @@ from pmo_opt.engine.start import first_plan
 from pmo_opt.errors import SolverError
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import Baseline, baseline_of
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: float noise tolerated when deciding that a scaled figure is whole, in units (plus relative)

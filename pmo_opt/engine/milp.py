@@ -21,7 +21,7 @@ from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import solve_problem
 from pmo_opt.engine.start import first_plan
 from pmo_opt.inputs.baseline import baseline_of
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: start variables from which a neighbourhood search improves the first plan (pmo_opt.engine.lns)

@@ -22,7 +22,7 @@ import pulp
 from pmo_opt.engine.plan import capacity_grid, spend_profile
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import Baseline, baseline_of
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 

@@ -9,7 +9,8 @@ from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.replan import penalty_of
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio, suggest
+from pmo_opt.inputs.cells import suggest
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.prioritise.scoring import project_value, scoring_method
 

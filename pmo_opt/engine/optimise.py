@@ -17,7 +17,7 @@ from pmo_opt.engine.choice import choose_engine
 from pmo_opt.engine.milp import optimise_milp
 from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 

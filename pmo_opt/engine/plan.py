@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.text import csv_safe_frame
 

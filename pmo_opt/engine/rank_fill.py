@@ -20,7 +20,7 @@ from pmo_opt.engine.check import check_plan, unknown_forced
 from pmo_opt.engine.plan import Plan, make_plan
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 #: relative slack when testing a fit; far below check_plan's default so its plans pass the check

@@ -14,7 +14,7 @@ import pandas as pd
 from pmo_opt.engine.plan import Plan, make_plan
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import Baseline, baseline_of
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 

@@ -10,7 +10,7 @@ from pmo_opt.engine.objective import objective_of, project_values
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.rank_fill import rank_and_fill
 from pmo_opt.engine.replan import baseline_plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 from pmo_opt.paths import resolve
 

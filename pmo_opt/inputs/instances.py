@@ -17,7 +17,7 @@ Two public families test the engine against proven optima through the ordinary i
   unchanged (our format has no project of duration 0).
 
 Readers raise :class:`~pmo_opt.errors.InputError` naming the file and what was expected. Converters
-write a portfolio folder that :func:`pmo_opt.inputs.data.load_portfolio` accepts, plus ``scenario.yaml``
+write a portfolio folder that :func:`pmo_opt.inputs.load.load_portfolio` accepts, plus ``scenario.yaml``
 beside the tables, and return that :class:`~pmo_opt.inputs.scenario.Scenario`.
 """
 
@@ -34,8 +34,8 @@ import yaml
 
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import TABLES
 from pmo_opt.inputs.scenario import Scenario, load_scenario
+from pmo_opt.inputs.tables import TABLES
 from pmo_opt.paths import INSTANCES_DIR
 
 #: First month of every converted benchmark portfolio (any month would do).

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmo_opt.errors import InputError
-from pmo_opt.inputs import data
-from pmo_opt.inputs.data import Portfolio, build_portfolio, read_tables
+from pmo_opt.inputs import tables as table_spec
+from pmo_opt.inputs.data import read_tables
+from pmo_opt.inputs.portfolio import Portfolio, build_portfolio
 from pmo_opt.inputs.validate import validate_tables
 
 
@@ -36,7 +37,7 @@ def load_portfolio(path: str | Path, progress: Callable[[str], None] | None = No
     """
     tables = read_tables(path, progress)
     rows = sum(len(t.frame) for t in tables.values())
-    say = progress if progress is not None and rows >= data.PROGRESS_ROWS else None
+    say = progress if progress is not None and rows >= table_spec.PROGRESS_ROWS else None
     if say is not None:
         say(f"validating {rows:,} rows")
     problems = validate_tables(tables)

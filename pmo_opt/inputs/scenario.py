@@ -14,15 +14,15 @@ import yaml
 
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 
 #: longest horizon derived from the data (10 years); a longer one is almost surely a mistyped
 #: year, so it is an error that asks for an explicit ``horizon_months``
 MAX_DERIVED_MONTHS = 120
-#: longest horizon at all, even when set explicitly (as validate.MAX_DURATION, the longest
+#: longest horizon at all, even when set explicitly (as rules.MAX_DURATION, the longest
 #: project; scheduling benchmarks such as RCPSP instances count jobs' periods as months)
 MAX_HORIZON_MONTHS = 600
-#: plausible years of a planning month (as validate.YEARS)
+#: plausible years of a planning month (as rules.YEARS)
 HORIZON_YEARS = (1900, 2199)
 #: a scenario file is a page of settings; a larger one is refused before it is parsed
 MAX_SCENARIO_BYTES = 1_000_000

@@ -21,7 +21,7 @@ import yaml
 
 from pmo_opt.engine.check import check_plan
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 #: the columns of :attr:`RunRecord.decisions`, in order

@@ -46,8 +46,8 @@ from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs.baseline import replan_inputs
-from pmo_opt.inputs.data import Portfolio
 from pmo_opt.inputs.load import load_portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, with_overrides
 from pmo_opt.present.stored_plan import read_plan_dir, same_scenario
 from pmo_opt.text import csv_safe_frame, csv_unquote

@@ -7,7 +7,7 @@ from pmo_opt.engine.objective import objective_of
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.rank_fill import rank_and_fill
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 
 
 def plan_report_text(portfolio: Portfolio, plan: Plan) -> str:

@@ -16,7 +16,7 @@ from IPython.display import Markdown
 
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.text import escape_markdown
 

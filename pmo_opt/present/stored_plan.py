@@ -20,7 +20,7 @@ from pmo_opt.engine.objective import project_values
 from pmo_opt.engine.plan import Plan, make_plan
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 PLAN_DIR = "plan"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 
 #: Saaty's random consistency index by matrix size (Saaty, T. L. (1980) *The Analytic
 #: Hierarchy Process*, McGraw-Hill, table of average CI of random reciprocal matrices).

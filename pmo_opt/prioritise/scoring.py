@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.prioritise.ahp import portfolio_ahp
 

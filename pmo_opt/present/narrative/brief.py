@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.capacity import hiring_pays
 from pmo_opt.present.narrative.facts import (
     DECIDED,

@@ -7,7 +7,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from pmo_opt.engine.plan import Plan, capacity_grid, make_plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 from pmo_opt.present.narrative.facts import DECIDED, total_budget
 from pmo_opt.present.narrative.words import (

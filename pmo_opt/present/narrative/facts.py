@@ -7,7 +7,7 @@ import pandas as pd
 
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs import months
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.words import share
 from pmo_opt.text import escape_markdown
 

@@ -7,7 +7,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.words import (
     as_markdown,
     currency,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.present.narrative.words import as_markdown, md_label
 from pmo_opt.text import escape_markdown

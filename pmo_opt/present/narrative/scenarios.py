@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from IPython.display import Markdown
 
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.words import (
     as_markdown,
     cash,

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.facts import DECIDED, status_sentence, total_budget
 from pmo_opt.present.narrative.whatif import ANALYSIS_GAP
 from pmo_opt.present.narrative.words import (

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pmo_opt import paths
 from pmo_opt.engine.plan import Plan
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 #: what-if re-solves whose exact optimum matters less (frontier points other than today's, the

@@ -9,7 +9,7 @@ from typing import Any
 
 from IPython.display import Markdown
 
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 from pmo_opt.text import escape_markdown
 

@@ -17,7 +17,7 @@ import yaml
 
 from pmo_opt import paths
 from pmo_opt.errors import InputError, PmoError
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 OBJECTIVE_LABELS = {

@@ -11,7 +11,7 @@ import pandas as pd
 
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.rank_fill import rank_and_fill
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import SCORINGS, Scenario
 from pmo_opt.present.widgets.base import (
     LABEL_STYLE,

@@ -12,7 +12,7 @@ import pandas as pd
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
 from pmo_opt.engine.rank_fill import rank_and_fill
-from pmo_opt.inputs.data import Portfolio
+from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import OBJECTIVES, Scenario
 from pmo_opt.present.widgets.base import (
     LABEL_STYLE,
