@@ -4,6 +4,10 @@ It recomputes each quantity from the portfolio tables with plain loops over rows
 model (``model.py``) nor from the helpers that build a plan's load and spend (``plan.py``), so that
 one mistake cannot hide in both. It reads only the decisions of a plan: ``selected``, ``start``,
 ``finish`` (for consistency), ``hires`` and ``horizon``.
+
+The inputs read row by row and :class:`Violation` are in :mod:`pmo_opt.engine.check_rows`,
+rules 1-10 in :mod:`pmo_opt.engine.check_rules`, the re-planning rules in
+:mod:`pmo_opt.engine.check_replan`.
 """
 
 from __future__ import annotations
