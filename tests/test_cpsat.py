@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmo_opt.engine.check import check_plan
-from pmo_opt.engine.cpsat import decimal_scale
+from pmo_opt.engine.cpsat_model import decimal_scale
 from pmo_opt.engine.lns import _fits as fits
 from pmo_opt.engine.milp import start_vector
 from pmo_opt.engine.optimise import optimise

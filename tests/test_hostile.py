@@ -269,7 +269,7 @@ def test_8_likely_mistakes_are_warned(sample: Path, capsys, monkeypatch):
     assert names["P001"].startswith("DORA é ICT") and names["P002"].endswith("Sandbox é")
 
     (sample / "scores.csv").unlink()
-    monkeypatch.setattr("pmo_opt.cli.PROGRESS_PROJECTS", 10)  # the sample's 72 count as large
+    monkeypatch.setattr("pmo_opt.cli.plan.PROGRESS_PROJECTS", 10)  # the sample's 72 count as large
     code, _, err = run(
         capsys, "plan", str(sample), "--set", "extra_fte={testr: 2}", "--set", "time_limit_s=5"
     )

@@ -1,0 +1,49 @@
+"""A command's inputs: the portfolio and scenario (rolled forward when re-planning), the scenario's
+likely mistakes as warnings, and the ``validate`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pmo_opt.cli.ledger import baseline_resolver
+from pmo_opt.cli.terminal import EXIT_OK, echo, progress
+
+print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
+
+
+def warn_scenario(portfolio, scenario) -> None:
+    """Print the scenario's likely mistakes (unknown extra_fte role, scoring fallback)."""
+    from pmo_opt.engine.objective import scenario_warnings
+
+    for problem in scenario_warnings(portfolio, scenario):
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def scenario_of(args: argparse.Namespace):
+    from pmo_opt.inputs.scenario import load_scenario, parse_sets
+
+    return load_scenario(getattr(args, "scenario", None), **parse_sets(getattr(args, "set", [])))
+
+
+def inputs_of(args: argparse.Namespace):
+    """The portfolio and scenario of a command, rolled forward to ``as_of`` when re-planning
+    against a baseline (:func:`pmo_opt.inputs.baseline.replan_inputs`); the scenario's likely
+    mistakes are printed as warnings."""
+    from pmo_opt.inputs.baseline import replan_inputs
+    from pmo_opt.inputs.load import load_portfolio
+
+    portfolio = load_portfolio(args.portfolio, progress=progress)
+    scenario = scenario_of(args)
+    portfolio, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
+    warn_scenario(portfolio, scenario)
+    return portfolio, scenario
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.inputs.summary import summary_text
+
+    portfolio = load_portfolio(args.portfolio, progress=progress)
+    print(summary_text(portfolio))
+    return EXIT_OK
