@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -30,3 +31,13 @@ def resolve(path: str | Path) -> Path:
     if p.is_absolute() or p.exists():
         return p.resolve()
     return (ROOT / p).resolve()
+
+
+def sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB blocks (the manifest's and the ledger's
+    fingerprint of an input)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

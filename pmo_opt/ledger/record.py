@@ -7,7 +7,6 @@ to :meth:`pmo_opt.ledger.Ledger.record_run`, which writes it in one transaction.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pmo_opt.engine.check import check_plan
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.paths import sha256
 
 #: the columns of :attr:`RunRecord.decisions`, in order
 DECISION_COLUMNS = ("project_id", "name", "selected", "start", "finish", "value", "reason")
@@ -108,14 +108,6 @@ def new_run_id(when: datetime | None = None) -> str:
     return f"{moment:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def hash_inputs(portfolio_path: str | Path, scenario_path: str | Path | None = None) -> dict:
     """File name -> sha256 of each CSV file of a portfolio folder (or of the workbook).
 
@@ -133,9 +125,9 @@ def hash_inputs(portfolio_path: str | Path, scenario_path: str | Path | None = N
     """
     path = Path(portfolio_path)
     files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
-    out = {f.name: _sha256(f) for f in files if f.is_file()}
+    out = {f.name: sha256(f) for f in files if f.is_file()}
     if scenario_path is not None and Path(scenario_path).is_file():
-        out[f"scenario:{Path(scenario_path).name}"] = _sha256(Path(scenario_path))
+        out[f"scenario:{Path(scenario_path).name}"] = sha256(Path(scenario_path))
     return out
 
 

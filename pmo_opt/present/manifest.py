@@ -14,19 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from pmo_opt import paths
+from pmo_opt.paths import sha256
 
 SUMMARY_FILE = "summary.json"
 MANIFEST_FILE = "manifest.json"
 VERSIONED_PACKAGES = ("pmo-opt", "pandas", "pulp", "highspy", "ortools", "papermill", "nbconvert")
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(portfolio: Path, scenario_file: Path | None) -> list[tuple[str, Path]]:
