@@ -72,3 +72,21 @@ def test_a_generated_s_gives_the_same_plan_twice_and_beats_rank_and_fill(tmp_pat
     assert not first.details["stopped_by_wall_clock"]
     assert first.objective >= rank_and_fill(portfolio, scenario).objective
     assert check_plan(portfolio, scenario, first) == []
+
+
+@pytest.mark.slow
+def test_a_generated_m_gives_the_same_plan_twice_through_the_counted_search(tmp_path):
+    folder = _generate("M", 1, tmp_path / "M")
+    portfolio = load_portfolio(folder)
+    scenario = load_scenario(folder / "scenario.yaml", time_limit_s=3)
+    assert choose_engine(portfolio, scenario) == "highs"  # 6,000 start options: HiGHS + search
+    first, again = optimise(portfolio, scenario), optimise(portfolio, scenario)
+    assert _fingerprint(first) == _fingerprint(again)
+    search = first.details["search"]
+    assert search["counted"] and search["then"] == "none"
+    assert search["work"] == again.details["search"]["work"]
+    # nothing proven beyond the relaxation's bound, and the message says what stopped it
+    assert first.status == "feasible" and 0 < first.gap < 1
+    assert "slices" in first.message
+    assert first.objective >= rank_and_fill(portfolio, scenario).objective
+    assert check_plan(portfolio, scenario, first) == []

@@ -46,6 +46,20 @@ def test_search_improves_the_start_and_every_answer_fits_the_full_model(generate
     assert np.array_equal(np.array(highs.getLp().col_lower_), lower)
 
 
+def test_a_counted_search_repeats_and_stops_on_its_work(generated_s):
+    portfolio, scenario = generated_s
+    model, highs, start = built_milp(portfolio, scenario)
+    hood = Neighbourhoods.of(model, portfolio.demand)
+    runs = [improve(highs, hood, start, seconds=1.0, seed=3, work=20_000) for _ in range(2)]
+    (first, facts), (again, facts_again) = runs
+    assert np.array_equal(first, again)  # same model and seed: the same plan, whatever the clock
+    assert facts["counted"] and facts["slices"] == facts_again["slices"]
+    assert facts["work"] == facts_again["work"] >= 20_000  # it ran until the work was spent
+    assert not facts["stopped_by_wall_clock"]
+    lp = highs.getLp()
+    assert _fits(lp, np.array(lp.col_lower_), np.array(lp.col_upper_), first)
+
+
 def test_aggregated_relaxation_bounds_the_plans_and_is_weaker_than_the_full_one(generated_s):
     portfolio, scenario = generated_s
     model, highs, start = built_milp(portfolio, scenario)

@@ -1,5 +1,5 @@
-"""``solver="default"``: the engine chosen by the shape of the problem, with repeatable plans
-below 4,000 start options (smaller than the generated M).
+"""``solver="default"``: the engine chosen by the shape of the problem, with the same plan for
+the same input whatever the machine load.
 
 The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.md``:
 
@@ -18,8 +18,9 @@ The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.m
 - and from :data:`LARGE_START_COLUMNS` start options (generated M: 6,000) -> HiGHS with the
   neighbourhood search, which finds far more in the limit than CP-SAT's deterministic search
   (M at 60 s: 7,702.8 against 7,412.2; L at 120 s: 34,425 against 31,340, rank-and-fill
-  31,301). Its search is sliced by the wall clock, so on these sizes the plan can change with
-  the machine load: the one place where the default trades repeatability for value.
+  31,301). Under the default settings that search is counted, not timed
+  (:func:`pmo_opt.engine.milp.search_plan`): it stops after a number of simplex iterations
+  set by the time limit, and no clock-stopped MIP search follows, so its plan repeats too.
 
 CP-SAT then runs with deterministic settings (:func:`pmo_opt.engine.cpsat.configure`):
 interleaved search on a fixed number of workers (2 unless ``threads`` says otherwise, never

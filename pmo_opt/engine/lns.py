@@ -40,6 +40,18 @@ FIRST_SLICE = 20
 LP_SHARE = 0.6
 #: seconds one slice may take at most (and at most an eighth of the search's time)
 SLICE_SECONDS = 3.0
+#: a counted search (``work=``, the default settings) measures its work in simplex iterations,
+#: which HiGHS counts the same way on every run (wall seconds do not): a slice stops after
+#: ``SLICE_NODES`` branch-and-bound nodes, one that took more than ``SLICE_HARD`` iterations
+#: makes the next of its kind smaller, and each slice also costs ``SLICE_OVERHEAD`` iterations
+#: per thousand nonzeros of the model (cutting the slice out of it). The clock stops a slice
+#: only as a backstop, at ``SLICE_BACKSTOP_S`` (then the plan may not repeat).
+SLICE_NODES = 300
+SLICE_HARD = 30_000
+SLICE_OVERHEAD = 1.0
+SLICE_BACKSTOP_S = 30.0
+#: a counted search's relaxation stops at this many seconds only as a backstop
+LP_BACKSTOP_S = 120.0
 
 
 @dataclass
@@ -209,13 +221,22 @@ def improve(
     start: np.ndarray,
     seconds: float,
     seed: int = 0,
+    work: float | None = None,
 ) -> tuple[np.ndarray, dict]:
-    """Improve the solution ``start`` of the model in ``highs`` for about ``seconds``.
+    """Improve the solution ``start`` of the model in ``highs`` for about ``seconds``, or until
+    its slices have taken ``work`` simplex iterations.
 
     First the aggregated relaxation (for at most ``LP_SHARE`` of the time): its optimum bounds
     every plan, and where it disagrees with the plan about a project tells the ``lp`` slices
     what to free. Then slices until the time is up. ``highs`` is only read. HiGHS minimises
     (pulp hands it the negated objective when maximising), so lower is better.
+
+    A counted search (``work`` given: the default settings) is repeatable: each slice stops
+    after ``SLICE_NODES`` branch-and-bound nodes instead of at a time, and the search once its
+    slices have taken ``work`` simplex iterations, so the same model and seed give the same
+    plan whatever the machine load. The clock stops it only as a backstop
+    (``SLICE_BACKSTOP_S`` per slice, 3x ``seconds`` + 30 s in all), and
+    ``stopped_by_wall_clock`` then says so.
 
     Returns
     -------
@@ -229,7 +250,11 @@ def improve(
     lp = highs.getLp()
     hood.with_columns(lp.num_col_)
     matrix = _Columns(lp)
-    bound, relaxed = aggregated_bound(matrix, hood.row_groups, LP_SHARE * seconds)
+    counted = work is not None
+    lp_cap = LP_BACKSTOP_S if counted else LP_SHARE * seconds
+    bound, relaxed = aggregated_bound(matrix, hood.row_groups, lp_cap)
+    backstop = 3.0 * seconds + 30.0
+    wall_stopped = counted and time.perf_counter() - t0 >= lp_cap
     lp_seconds = time.perf_counter() - t0
     disagree = _disagreement(hood, start, relaxed) if relaxed is not None else {}
     lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
@@ -238,6 +263,8 @@ def improve(
     piece.setOptionValue("output_flag", False)
     same_threads(piece)
     piece.setOptionValue("mip_rel_gap", 1e-6)
+    if counted:
+        piece.setOptionValue("mip_max_nodes", SLICE_NODES)
     best = np.array(start, dtype=float)
     best_obj = float(cost @ best)
     first = best_obj
@@ -245,11 +272,16 @@ def improve(
     kinds = ("lp", "random", "window", "role") if disagree else ("random", "window", "role")
     # each kind of slice learns its own size: some are far harder than others at equal size
     sizes = dict.fromkeys(kinds, min(FIRST_SLICE, max(2, len(hood.projects) // 2)))
-    slices = improved = 0
+    done = improved = 0
+    spent = 0.0
+    overhead = SLICE_OVERHEAD * len(matrix.value) / 1000
     by_kind = dict.fromkeys(kinds, 0)
-    while time.perf_counter() - t0 < seconds - 0.05:
+    while (spent < work) if counted else (time.perf_counter() - t0 < seconds - 0.05):
+        if counted and time.perf_counter() - t0 >= backstop:
+            wall_stopped = True
+            break
         plan = _plan_of(hood, best)
-        kind = kinds[slices % len(kinds)]
+        kind = kinds[done % len(kinds)]
         size = sizes[kind]
         if kind == "lp":
             free = set(_by_disagreement(disagree, plan, size, rng))
@@ -258,21 +290,32 @@ def improve(
         fixed = np.ones(len(best), dtype=bool)
         fixed[hood.columns_of(free)] = False
         fixed[hood.unowned] = False  # hires (and anything not a project's) are always free
-        left = seconds - (time.perf_counter() - t0)
-        cap = float(max(0.05, min(SLICE_SECONDS, seconds / 8, left)))
+        if counted:
+            cap = SLICE_BACKSTOP_S
+        else:
+            left = seconds - (time.perf_counter() - t0)
+            cap = float(max(0.05, min(SLICE_SECONDS, seconds / 8, left)))
         values, status = matrix.solve_slice(piece, best, fixed, cap)
-        slices += 1
+        wall_stopped = wall_stopped or (counted and status == highspy.HighsModelStatus.kTimeLimit)
+        iterations = piece.getInfo().simplex_iteration_count
+        spent += max(iterations, 0) + overhead
+        done += 1
         if values is not None:
             obj = float(cost @ values)
             if obj < best_obj - 1e-9 * max(1.0, abs(best_obj)) and _fits(lp, lower, upper, values):
                 best, best_obj, improved = values, obj, improved + 1
                 by_kind[kind] += 1
-        if status == highspy.HighsModelStatus.kOptimal:
+        if status == highspy.HighsModelStatus.kOptimal and not (
+            counted and iterations > SLICE_HARD
+        ):
             sizes[kind] = min(len(hood.projects), int(size * 1.2) + 1)
         else:
             sizes[kind] = max(2, int(size / 1.5))
     return best, {
-        "slices": slices,
+        "slices": done,
+        "counted": counted,
+        "work": round(spent) if counted else None,
+        "stopped_by_wall_clock": bool(wall_stopped),
         "improved": improved,
         "improved_by": by_kind,
         "first": first,

@@ -43,6 +43,7 @@ def optimise_milp(
     *,
     stop: threading.Event | None = None,
     offers: Callable[[], dict[str, int] | None] | None = None,
+    deterministic: bool = False,
 ) -> Plan:
     """Choose and schedule projects with the MILP (PuLP + HiGHS, ``solver="highs"``).
 
@@ -60,6 +61,9 @@ def optimise_milp(
     offers
         ``offers() -> {project_id: start month index} or None``: plans found elsewhere during
         the search (``solver=auto``: CP-SAT's), handed to HiGHS as it asks for them.
+    deterministic
+        Count the neighbourhood search's work instead of timing it (``solver="default"``, see
+        :func:`search_plan`), so the same input gives the same plan whatever the load.
 
     Returns
     -------
@@ -95,7 +99,11 @@ def optimise_milp(
     if warm_start is not None:
         set_start(model, warm_start)
     limited = _remaining(scenario, started)  # what is left of time_limit_s after the build
-    improve = _search(model, portfolio, limited) if warm_start is not None else None
+    improve = (
+        _search(model, portfolio, limited, scenario.time_limit_s if deterministic else None)
+        if warm_start is not None
+        else None
+    )
     offer = None
     if offers is not None:
 
@@ -185,9 +193,18 @@ def _remaining(scenario: Scenario, started: float) -> Scenario:
     return scenario.replace(time_limit_s=round(max(left, MIN_SOLVE_S), 1))
 
 
-def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):
+def _search(
+    model: PortfolioModel,
+    portfolio: Portfolio,
+    scenario: Scenario,
+    counted_for: float | None = None,
+):
     """On large models, a large-neighbourhood search (:mod:`pmo_opt.engine.lns`) improves the starting
     plan for ``LNS_SHARE`` of the time limit before the MIP search; ``None`` otherwise.
+
+    With ``counted_for`` (the time limit the user set, under the default settings) the search
+    is counted, not timed: :func:`search_plan` turns those seconds into a number of slices,
+    so that the plan repeats.
 
     From ``LNS_LARGE_COLUMNS`` start variables the search gets ``LNS_SHARE`` of the limit
     (there HiGHS spends its whole limit on the root relaxation). From ``LNS_COLUMNS`` (the
@@ -207,11 +224,35 @@ def _search(model: PortfolioModel, portfolio: Portfolio, scenario: Scenario):
         seconds = min(seconds, LNS_SMALL_SECONDS)
     from pmo_opt.engine.lns import Neighbourhoods, improve
 
+    counted = None if counted_for is None else search_plan(len(model.x), counted_for)
+
     def run(highs, values):
         hood = Neighbourhoods.of(model, portfolio.demand)  # the solver has indexed the columns
-        return improve(highs, hood, np.asarray(values, dtype=float), seconds, seed=scenario.seed)
+        start = np.asarray(values, dtype=float)
+        if counted is None:
+            return improve(highs, hood, start, seconds, seed=scenario.seed)
+        best, facts = improve(highs, hood, start, seconds, seed=scenario.seed, work=counted["work"])
+        return best, {**facts, "then": counted["then"]}
 
     return run
+
+
+#: a counted search's simplex iterations per second of the time limit: measured on the 2-core
+#: benchmark machine (generated M and L: 9,000-20,000 per second, by load), so that the counted
+#: search takes about as long as a timed one on a quiet machine
+ITERATIONS_PER_SECOND = 15_000
+
+
+def search_plan(columns: int, seconds: float) -> dict:
+    """The counted search for a model of ``columns`` start variables and a limit of ``seconds``:
+    its ``work`` in simplex iterations (its share of the limit times
+    ``ITERATIONS_PER_SECOND``). No MIP search follows a counted search (``then: "none"``):
+    HiGHS's root relaxation alone takes a load-dependent time on these models, and a MIP search
+    stopped by the clock would make the plan depend on the load."""
+    share = LNS_SHARE * seconds
+    if columns < LNS_LARGE_COLUMNS:
+        share = min(share, LNS_SMALL_SECONDS)
+    return {"work": ITERATIONS_PER_SECOND * share, "then": "none"}
 
 
 def needed_hires(

@@ -60,7 +60,12 @@ def optimise(
             )
         else:
             plan = optimise_milp(
-                portfolio, scenario.replace(solver=engine), warm_start, stop=stop, offers=offers
+                portfolio,
+                scenario.replace(solver=engine),
+                warm_start,
+                stop=stop,
+                offers=offers,
+                deterministic=True,
             )
         # the plan keeps the scenario as given (solver=default); plan.solver names the engine
         return replace(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pulp
 
 from pmo_opt.errors import SolverError
@@ -126,6 +127,8 @@ class _HiGHS(pulp.HiGHS):
                 values = [float(v) for v in better]
                 left = float(self.timeLimit) - (time.perf_counter() - t0)
                 lp.solverModel.setOptionValue("time_limit", max(left, 0.5))
+                if self.search.get("then") == "none":
+                    _hold(lp.solverModel, values)
             sol = highspy.HighsSolution()
             sol.col_value = values
             sol.value_valid = True
@@ -148,6 +151,21 @@ class _HiGHS(pulp.HiGHS):
 
             lp.solverModel.cbMipInterrupt.subscribe(interrupt)
         super().callSolver(lp)
+
+
+def _hold(highs, values: list[float]) -> None:
+    """Fix every column at ``values``: HiGHS then only confirms the searched plan (a counted
+    search on a large model, whose MIP search would be stopped by the clock, not by work)."""
+    import highspy
+
+    lp = highs.getLp()
+    integer = list(lp.integrality_)
+    fixed = [
+        round(v) if integer and integer[i] == highspy.HighsVarType.kInteger else v
+        for i, v in enumerate(values)
+    ]
+    n = len(fixed)
+    highs.changeColsBounds(n, np.arange(n, dtype=np.int32), np.array(fixed), np.array(fixed))
 
 
 def solve_problem(
@@ -216,6 +234,18 @@ def solve_problem(
         # values with another plan's objective; never trust that: solve again without a start
         return solve_problem(problem, scenario, warm_start=False, msg=msg, stop=stop, offer=offer)
     outcome = _read_outcome(problem, name, seconds, scenario)
+    if name == "highs" and solver.search and solver.search.get("then") == "none":
+        from dataclasses import replace
+
+        # HiGHS only confirmed the held plan: nothing is proven but what the relaxation says
+        outcome = replace(
+            outcome,
+            status="feasible",
+            bound=None,
+            gap=None,
+            message=f"stopped after the neighbourhood search's {solver.search['slices']} slices "
+            "(the work set by the time limit) before proving optimality",
+        )
     if name == "highs" and solver.search is not None:
         outcome = _with_search(outcome, solver.search, problem.sense == pulp.LpMaximize)
     if stop is not None and stop.is_set() and outcome.status in ("feasible", "no_solution"):
@@ -239,7 +269,10 @@ def _with_search(outcome: SolveResult, search: dict, maximise: bool) -> SolveRes
             bound = relaxed
             if outcome.objective is not None:
                 gap = max(0.0, abs(bound - outcome.objective) / max(abs(outcome.objective), 1e-9))
-    return replace(outcome, search=search, bound=bound, gap=gap)
+    status, message = outcome.status, outcome.message
+    if status == "feasible" and gap is not None and gap <= 1e-9:
+        status, message = "optimal", "proven optimal by the search's relaxation bound"
+    return replace(outcome, search=search, bound=bound, gap=gap, status=status, message=message)
 
 
 def _values_match_solver(problem: pulp.LpProblem) -> bool:
