@@ -75,9 +75,15 @@ _STATUS = {
 }
 
 
-#: deterministic work units per second of ``time_limit_s`` under the default settings; measured
-#: on the 2-core benchmark machine under load (0.07-0.14 units per wall second)
+#: deterministic work units per second of ``time_limit_s`` under the default settings: the
+#: first ``WORK_RAMP_S`` seconds get ``WORK_PER_SECOND``, every second after that
+#: ``LATER_WORK_PER_SECOND``. The first seconds of a search cost more wall time per unit
+#: (presolve, first solutions). Measured on the 2-core benchmark machine, generated S: 0.5
+#: units took 3.2-3.9 s; 22 units took 39-43 s (value at 60 s: 1,847.8 / 1,770.3 / 1,913.3,
+#: where 6 units, 0.1 per second, stopped after 17-26 s at 1,767.2 / 1,755.0 / 1,872.2).
 WORK_PER_SECOND = 0.1
+WORK_RAMP_S = 10.0
+LATER_WORK_PER_SECOND = 0.4
 #: the wall clock stops a deterministic run only at this multiple of ``time_limit_s`` plus
 #: ``WALL_EXTRA_S`` (presolve and the first batch cost seconds whatever the limit)
 WALL_BACKSTOP = 3.0
@@ -107,8 +113,7 @@ def configure(
 
     With ``deterministic`` (``solver="default"``) the search is interleaved on a fixed number
     of workers (``threads``, else ``DETERMINISTIC_WORKERS``) with a fixed batch size, and stopped after
-    ``WORK_PER_SECOND * time_limit_s`` units of CP-SAT's deterministic time
-    (``MAKESPAN_WORK_PER_SECOND`` for schedules), not by the wall
+    :func:`work_limit` units of CP-SAT's deterministic time, not by the wall
     clock, so machine load cannot change the plan; the wall clock stops it only at
     ``WALL_BACKSTOP`` times the limit plus ``WALL_EXTRA_S``.
     """
@@ -123,10 +128,19 @@ def configure(
         p.interleave_search = True
         schedule = scenario.objective == "makespan"
         p.interleave_batch_size = MAKESPAN_BATCH if schedule else INTERLEAVE_BATCH
-        rate = MAKESPAN_WORK_PER_SECOND if schedule else WORK_PER_SECOND
-        p.max_deterministic_time = rate * float(scenario.time_limit_s)
+        p.max_deterministic_time = work_limit(scenario)
         p.max_time_in_seconds = WALL_BACKSTOP * float(scenario.time_limit_s) + WALL_EXTRA_S
     p.log_search_progress = False
+
+
+def work_limit(scenario: Scenario) -> float:
+    """CP-SAT's deterministic work for ``time_limit_s`` under the default settings (see
+    ``WORK_PER_SECOND`` and ``MAKESPAN_WORK_PER_SECOND``)."""
+    seconds = float(scenario.time_limit_s)
+    if scenario.objective == "makespan":
+        return MAKESPAN_WORK_PER_SECOND * seconds
+    ramp = min(seconds, WORK_RAMP_S)
+    return WORK_PER_SECOND * ramp + LATER_WORK_PER_SECOND * (seconds - ramp)
 
 
 def optimise_cpsat(
