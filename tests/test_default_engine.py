@@ -84,6 +84,7 @@ def test_a_generated_m_gives_the_same_plan_twice_through_the_counted_search(tmp_
     assert _fingerprint(first) == _fingerprint(again)
     search = first.details["search"]
     assert search["counted"] and search["then"] == "none"
+    assert first.details["stopped_by_wall_clock"] is False
     assert search["work"] == again.details["search"]["work"]
     # nothing proven beyond the relaxation's bound, and the message says what stopped it
     assert first.status == "feasible" and 0 < first.gap < 1

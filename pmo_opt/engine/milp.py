@@ -145,7 +145,7 @@ def optimise_milp(
         message=result.message.replace(
             f"{limited.time_limit_s:g} s limit", f"{scenario.time_limit_s:g} s limit"
         ),
-        details={"search": result.search} if result.search else {},
+        details=_search_details(result.search),
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
     plan = replace(plan, objective=objective)
@@ -169,7 +169,7 @@ def optimise_milp(
                 solve_seconds=result.seconds,
                 message=f"{result.message}; the solver's best was not better than the "
                 f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
-                details={"search": result.search} if result.search else {},
+                details=_search_details(result.search),
             )
     return with_replan(plan, portfolio, scenario)
     index = {mo: i for i, mo in enumerate(horizon)}
@@ -241,6 +241,16 @@ def _search(
 #: benchmark machine (generated M and L: 9,000-20,000 per second, by load), so that the counted
 #: search takes about as long as a timed one on a quiet machine
 ITERATIONS_PER_SECOND = 15_000
+
+
+def _search_details(search: dict | None) -> dict:
+    """The plan's ``details`` from the search's facts: ``search``, and for a counted search
+    ``stopped_by_wall_clock`` (True when only the backstop stopped it: the plan may not repeat)."""
+    if not search:
+        return {}
+    if search.get("counted"):
+        return {"search": search, "stopped_by_wall_clock": bool(search["stopped_by_wall_clock"])}
+    return {"search": search}
 
 
 def search_plan(columns: int, seconds: float) -> dict:
