@@ -12,7 +12,7 @@ in several forms, each stopped by a node count (not the clock, so the numbers re
   (the capacity rows of a role summed over each window, and over the horizon): sums of valid
   rows, so no plan is cut off, but rows HiGHS can derive knapsack cover and MIR cuts from.
 
-Rows go to ``results/bounds.csv``: the bound (in the objective's units, higher is weaker), the
+Rows are appended to ``results/bounds.csv`` as they come: the bound (in the objective's units, higher is weaker), the
 best-known value, the proven gap it gives, and the seconds it took.
 """
 
@@ -37,6 +37,17 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from run import RESULTS, best_known  # noqa: E402
 
 CAPACITY_ROW = re.compile(r"capacity_(.+)_(\d+)$")
+FIELDS = [
+    "size",
+    "seed",
+    "relaxation",
+    "nodes",
+    "rows_added",
+    "bound",
+    "best_known",
+    "proven_gap",
+    "seconds",
+]
 
 
 def built(size: str, seed: int):
@@ -112,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from pmo_opt.engine.lns import _Columns, aggregated_bound, row_groups
 
-    rows = []
+    out = RESULTS / "bounds.csv"
     for size in args.sizes:
         for seed in args.seeds:
             known = best_known().get((size, seed))
@@ -131,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 added = energy_rows(h, names, window) if window else 0
                 bound, seconds = bound_of(h, nodes)
                 results.append((label, nodes, bound, seconds, added))
+            new = not out.exists()
             for label, nodes, bound, seconds, added in results:
                 row = {
                     "size": size,
@@ -143,12 +155,13 @@ def main(argv: list[str] | None = None) -> int:
                     "proven_gap": round(bound / best - 1, 4) if best else None,
                     "seconds": round(seconds, 2),
                 }
-                rows.append(row)
                 print(json.dumps(row), flush=True)
-    with (RESULTS / "bounds.csv").open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+                with out.open("a", newline="") as f:  # per row: a long run keeps what it found
+                    w = csv.DictWriter(f, fieldnames=FIELDS)
+                    if new:
+                        w.writeheader()
+                        new = False
+                    w.writerow(row)
     return 0
 
 
