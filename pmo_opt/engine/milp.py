@@ -203,7 +203,7 @@ def _search(
     plan for ``LNS_SHARE`` of the time limit before the MIP search; ``None`` otherwise.
 
     With ``counted_for`` (the time limit the user set, under the default settings) the search
-    is counted, not timed: :func:`search_plan` turns those seconds into a number of slices,
+    is counted, not timed: :func:`search_plan` turns those seconds into simplex iterations,
     so that the plan repeats.
 
     From ``LNS_LARGE_COLUMNS`` start variables the search gets ``LNS_SHARE`` of the limit
