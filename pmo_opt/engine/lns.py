@@ -32,7 +32,7 @@ import highspy
 import numpy as np
 
 from pmo_opt.engine.model import PortfolioModel
-from pmo_opt.engine.solve import same_threads
+from pmo_opt.engine.solve import SUB_MIP_HEURISTICS, same_threads
 
 #: a slice starts at this many projects (fewer when the portfolio is small)
 FIRST_SLICE = 20
@@ -52,15 +52,6 @@ SLICE_NODES = 300
 SLICE_HARD = 5_000
 SLICE_OVERHEAD = 1.0
 SLICE_BACKSTOP_S = 30.0
-#: HiGHS heuristics that solve a MIP of their own inside a slice, turned off: in HiGHS 1.16 the
-#: presolve of a MIP nested two deep (RENS in RENS; root reduced cost in root reduced cost)
-#: ran for more than 8 minutes without reading the clock, on a slice of the generated M
-#: (seed 2) and in the MIP search after a search on it. RINS stays on: without it, generated
-#: M seed 1 at 60 s gives 7,717.2 instead of 7,756.1.
-SUB_MIP_HEURISTICS = (
-    "mip_heuristic_run_rens",
-    "mip_heuristic_run_root_reduced_cost",
-)
 #: a counted search's relaxation stops at this many seconds only as a backstop
 LP_BACKSTOP_S = 120.0
 
