@@ -34,6 +34,7 @@ from pmo_opt.engine.cpsat_model import CpsatModel, add_hints, build_cpsat
 from pmo_opt.engine.objective import check_decisions, objective_of, project_values
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
 from pmo_opt.engine.replan import with_replan
+from pmo_opt.engine.solve import wall_backstop
 from pmo_opt.engine.start import first_plan
 from pmo_opt.errors import SolverError
 from pmo_opt.inputs.baseline import baseline_of
@@ -84,10 +85,6 @@ _STATUS = {
 WORK_PER_SECOND = 0.1
 WORK_RAMP_S = 10.0
 LATER_WORK_PER_SECOND = 0.4
-#: the wall clock stops a deterministic run only at this multiple of ``time_limit_s`` plus
-#: ``WALL_EXTRA_S`` (presolve and the first batch cost seconds whatever the limit)
-WALL_BACKSTOP = 3.0
-WALL_EXTRA_S = 30.0
 #: workers and tasks per batch of interleaved search under the default settings: fixed, not
 #: the machine's core count, since the plan depends on both (measured: 1 and 2 workers give
 #: different plans of generated S)
@@ -115,7 +112,7 @@ def configure(
     of workers (``threads``, else ``DETERMINISTIC_WORKERS``) with a fixed batch size, and stopped after
     :func:`work_limit` units of CP-SAT's deterministic time, not by the wall
     clock, so machine load cannot change the plan; the wall clock stops it only at
-    ``WALL_BACKSTOP`` times the limit plus ``WALL_EXTRA_S``.
+    :func:`~pmo_opt.engine.solve.wall_backstop` of the limit.
     """
     p = solver.parameters
     p.max_time_in_seconds = float(scenario.time_limit_s)
@@ -129,7 +126,7 @@ def configure(
         schedule = scenario.objective == "makespan"
         p.interleave_batch_size = MAKESPAN_BATCH if schedule else INTERLEAVE_BATCH
         p.max_deterministic_time = work_limit(scenario)
-        p.max_time_in_seconds = WALL_BACKSTOP * float(scenario.time_limit_s) + WALL_EXTRA_S
+        p.max_time_in_seconds = wall_backstop(scenario.time_limit_s)
     p.log_search_progress = False
 
 

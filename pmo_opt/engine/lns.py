@@ -32,7 +32,7 @@ import highspy
 import numpy as np
 
 from pmo_opt.engine.model import PortfolioModel
-from pmo_opt.engine.solve import SUB_MIP_HEURISTICS, same_threads
+from pmo_opt.engine.solve import SUB_MIP_HEURISTICS, same_threads, wall_backstop
 
 #: a slice starts at this many projects (fewer when the portfolio is small)
 FIRST_SLICE = 20
@@ -255,7 +255,7 @@ def improve(
     counted = work is not None
     lp_cap = LP_BACKSTOP_S if counted else LP_SHARE * seconds
     bound, relaxed = aggregated_bound(matrix, hood.row_groups, lp_cap)
-    backstop = 3.0 * seconds + 30.0
+    backstop = wall_backstop(seconds)
     wall_stopped = counted and time.perf_counter() - t0 >= lp_cap
     lp_seconds = time.perf_counter() - t0
     disagree = _disagreement(hood, start, relaxed) if relaxed is not None else {}

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pulp
@@ -65,6 +65,18 @@ _THREADS_IN_PROCESS: list[int | None] = []
 # 1.7 s IPM; L, 25,467 columns: no root bound in 120 s against 27 s). Smaller models (the sample
 # has about 1,000) keep HiGHS's default, which is faster there.
 IPM_ROOT_COLUMNS = 4_000
+
+#: a search stopped by its work (not the clock; the default settings) is stopped by the wall
+#: clock only at ``WALL_BACKSTOP`` times its seconds plus ``WALL_EXTRA_S`` (presolve and the
+#: first batch cost seconds whatever the limit); the plan then says that it may not repeat
+WALL_BACKSTOP = 3.0
+WALL_EXTRA_S = 30.0
+
+
+def wall_backstop(seconds: float) -> float:
+    """The wall-clock seconds after which a work-limited search of ``seconds`` is stopped."""
+    return WALL_BACKSTOP * float(seconds) + WALL_EXTRA_S
+
 
 #: HiGHS heuristics that solve a MIP of their own, turned off inside a neighbourhood-search
 #: slice and in the MIP search of a model from ``IPM_ROOT_COLUMNS`` columns: in HiGHS 1.16 the
@@ -247,8 +259,6 @@ def solve_problem(
         return solve_problem(problem, scenario, warm_start=False, msg=msg, stop=stop, offer=offer)
     outcome = _read_outcome(problem, name, seconds, scenario)
     if name == "highs" and solver.search and solver.search.get("then") == "none":
-        from dataclasses import replace
-
         # HiGHS only confirmed the held plan: nothing is proven but what the relaxation says
         outcome = replace(
             outcome,
@@ -261,8 +271,6 @@ def solve_problem(
     if name == "highs" and solver.search is not None:
         outcome = _with_search(outcome, solver.search, problem.sense == pulp.LpMaximize)
     if stop is not None and stop.is_set() and outcome.status in ("feasible", "no_solution"):
-        from dataclasses import replace
-
         outcome = replace(
             outcome, message="stopped early: the other engine proved its plan optimal"
         )
@@ -271,8 +279,6 @@ def solve_problem(
 
 def _with_search(outcome: SolveResult, search: dict, maximise: bool) -> SolveResult:
     """The outcome with the search's facts, and its relaxation bound when that is tighter."""
-    from dataclasses import replace
-
     bound, gap = outcome.bound, outcome.gap
     relaxed = search.get("bound")
     if relaxed is not None:
