@@ -195,7 +195,7 @@ def test_board_brief_states_decision_value_money_cut_and_questions(portfolio, pl
     assert "**Scenario**: base" in text and "2027-01 to 2027-02 (2 months)" in text
     assert "Approve **2 new projects**" in text and "**2 of the 4 projects**" in text
     assert "**10** of the 10 budget" in text
-    assert "**40% more** than funding projects in priority order" in text and "(10.0)" in text
+    assert "**40.0% more** than funding projects in priority order" in text and "(10.0)" in text
     assert "- Whole period: 10 of 10 (100.0%; 0 unallocated)." in text
     assert "**No contingency**: the whole-period budget is at least 98% allocated" in text
     assert "## If the budget is cut by 50%" in text

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmo_opt.analysis.diagnose import with_diagnosis
 from pmo_opt.analysis.sweep import for_sweep, map_ordered, solve_task
 from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
@@ -207,7 +208,10 @@ def compare_scenarios(
         desc="scenarios",
     )
     given.update(zip(to_solve, solved, strict=True))
-    plans: dict[str, Plan] = {name: given[name] for name in named}
+    # a scenario with no plan says why, in the diagnosis's words (which budget, role, project)
+    plans: dict[str, Plan] = {
+        name: with_diagnosis(portfolio, for_sweep(named[name]), given[name]) for name in named
+    }
     base_name = next(iter(plans))
     base = set(plans[base_name].selected)
     pr = portfolio.projects

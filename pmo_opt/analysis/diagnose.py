@@ -7,6 +7,7 @@ the options are described and can be applied (:mod:`~pmo_opt.analysis.relaxation
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -180,3 +181,14 @@ def diagnose_infeasibility(
             "within their deadlines). Any one of these would make it possible:"
         ] + [f"{s}." if i == 0 else f"Or: {s}." for i, s in enumerate(works["sentence"])]
     return Diagnosis(False, plan.status, options, relaxations, sentences)
+
+
+def with_diagnosis(portfolio: Portfolio, scenario: Scenario, plan: Plan) -> Plan:
+    """``plan`` with ``details["diagnosis"]`` (sentences a PMO understands: which budget year,
+    which role and months, which committed or in-flight project clashes) when it is
+    infeasible; any other plan comes back as it is. Every page that shows "no plan" says why
+    from these sentences."""
+    if plan.status != "infeasible" or plan.details.get("diagnosis"):
+        return plan
+    found = diagnose_infeasibility(portfolio, scenario, plan)
+    return dataclasses.replace(plan, details={**plan.details, "diagnosis": found.sentences})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from pmo_opt.cli.ledger import baseline_resolver
 from pmo_opt.cli.terminal import EXIT_OK, echo, progress
@@ -36,6 +37,15 @@ def inputs_of(args: argparse.Namespace):
     portfolio = load_portfolio(args.portfolio, progress=progress)
     scenario = scenario_of(args)
     portfolio, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
+    if scenario.baseline is not None and not portfolio.own_settings:
+        from pmo_opt.inputs.settings_carry import approved_quarter, quarter_settings
+
+        source = getattr(args, "baseline_source", None)
+        earlier = approved_quarter(args.portfolio, source.portfolio if source else None)
+        name = getattr(earlier, "source", "") if earlier is not None else ""
+        portfolio, note = quarter_settings(portfolio, earlier, Path(name).name if name else "")
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     warn_scenario(portfolio, scenario)
     return portfolio, scenario
 

@@ -4,7 +4,6 @@ looked up in it, and the ``approve``, ``history`` and ``diff`` commands with the
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -18,12 +17,15 @@ print = echo  # noqa: A001 - every line this module prints goes through terminal
 def baseline_resolver(args: argparse.Namespace):
     """``baseline: approved`` or a run id, looked up in the ledger and written as
     ``baseline.csv`` into ``--out`` (a temporary folder without one), so that the run's folder
-    shows the plan it was measured against."""
+    shows the plan it was measured against
+    (:func:`pmo_opt.ledger.baseline_source.ledger_baseline`); where it came from is kept as
+    ``args.baseline_source``."""
 
     def resolve(value: str) -> Path:
         import tempfile
 
         from pmo_opt.ledger import Ledger, ledger_url
+        from pmo_opt.ledger.baseline_source import ledger_baseline
 
         if getattr(args, "no_ledger", False):
             raise LedgerError(
@@ -31,31 +33,12 @@ def baseline_resolver(args: argparse.Namespace):
                 "give the baseline as a plan.csv path instead",
                 input_error=True,
             )
-        with Ledger(ledger_url(getattr(args, "ledger", None))) as ledger:
-            if value.lower() == "approved":
-                table = ledger.approved_plan(_approved_name(ledger, args.portfolio))
-            else:
-                run = ledger.get_run(ledger.resolve_run(value))
-                table = run.decisions[["project_id", "selected", "start", "finish"]].copy()
         folder = Path(args.out) if getattr(args, "out", None) else Path(tempfile.mkdtemp())
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / "baseline.csv"
-        table.assign(selected=table["selected"].astype(bool).astype(int)).to_csv(
-            target, index=False
-        )
+        with Ledger(ledger_url(getattr(args, "ledger", None))) as ledger:
+            target, source = ledger_baseline(ledger, value, args.portfolio, folder)
+        args.baseline_source = source
         record_out_files(getattr(args, "out", None), "baseline.csv")
         return target
-
-    def _approved_name(ledger, path: str) -> str:
-        from pmo_opt.ledger import portfolio_name
-
-        # next quarter's folder (sample-2027-04) re-plans against its portfolio's (sample) plan
-        name = portfolio_name(path)
-        if ledger.approval(name) is None:
-            stem = re.sub(r"-\d{4}-\d{2}$", "", name)
-            if stem != name and ledger.approval(stem) is not None:
-                return stem
-        return name
 
     return resolve
 

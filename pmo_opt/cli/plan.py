@@ -73,18 +73,24 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return code
 
     def record():
+        from pmo_opt.engine.check import check_plan
         from pmo_opt.ledger import record_from_plan
 
+        source = getattr(args, "baseline_source", None)  # a baseline from the ledger
+        # checked on the inputs as solved; the record names the baseline by its run id
+        checked = not check_plan(portfolio, scenario, plan) if plan.has_solution else None
         return record_from_plan(
             run_id=run_id,
             started_at=started,
             command=args.command_line,
             portfolio=portfolio,
             portfolio_path=args.portfolio,
-            scenario=scenario,
+            scenario=scenario.replace(baseline=source.run_id) if source else scenario,
             plan=plan,
             scenario_path=args.scenario,
             out_dir=args.out,
+            baseline_hash=source.sha256 if source else None,
+            check_passed=checked,
         )
 
     return code if record_run(args, record) else EXIT_OTHER

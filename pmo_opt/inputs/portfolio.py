@@ -39,6 +39,9 @@ class Portfolio:
     warnings: tuple[str, ...] = field(default=())
     #: the ``settings`` table over :data:`DEFAULT_SETTINGS` (organisation, currency, ...)
     settings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    #: whether the portfolio has a settings table of its own (else: defaults, or carried over
+    #: from the approved quarter by :func:`pmo_opt.inputs.settings_carry.carry_settings`)
+    own_settings: bool = True
 
     @property
     def project_ids(self) -> list[str]:
@@ -221,6 +224,7 @@ def build_portfolio(
         source=source,
         warnings=tuple(dict.fromkeys(warnings)),
         settings=settings,
+        own_settings=st is not None and st.usable and len(st.frame) > 0,
     )
 
 

@@ -194,15 +194,24 @@ def record_from_plan(
     scenario_path: str | Path | None = None,
     out_dir: str | Path | None = None,
     reasons: dict[str, str] | None = None,
+    check_passed: bool | None = None,
+    baseline_hash: str | None = None,
 ) -> RunRecord:
-    """The record of a run that produced ``plan``; ``check_plan`` is run on it here.
+    """The record of a run that produced ``plan``.
 
     ``check_passed`` is ``None`` when the plan has no solution (nothing to check), else whether
-    :func:`pmo_opt.engine.check.check_plan` found no violation.
+    :func:`pmo_opt.engine.check.check_plan` found no violation: the verdict the run already
+    reached when it is given (a report's pages state it; the ledger must agree), else checked
+    here on the inputs the plan was solved for. ``baseline_hash`` (a re-plan) is kept among the
+    input hashes as ``baseline.csv``.
     """
-    check_passed = None
-    if plan.has_solution:
+    if not plan.has_solution:
+        check_passed = None
+    elif check_passed is None:
         check_passed = not check_plan(portfolio, scenario, plan)
+    hashes = hash_inputs(portfolio_path, scenario_path)
+    if baseline_hash:
+        hashes["baseline.csv"] = baseline_hash
     package, solvers = versions()
     return RunRecord(
         run_id=run_id,
@@ -214,7 +223,7 @@ def record_from_plan(
         portfolio_path=str(portfolio_path),
         scenario_name=scenario.name,
         scenario_yaml=scenario_yaml(scenario),
-        input_hashes=hash_inputs(portfolio_path, scenario_path),
+        input_hashes=hashes,
         package_version=package,
         solver_versions=solvers,
         status=plan.status,

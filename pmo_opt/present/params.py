@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from pmo_opt import paths
+from pmo_opt.analysis.report_facts import ReportFacts, build_facts
 from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
 from pmo_opt.errors import InputError, Problem
@@ -49,6 +50,7 @@ from pmo_opt.inputs.baseline import replan_inputs
 from pmo_opt.inputs.load import load_portfolio
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import FIELDS, Scenario, load_scenario, with_overrides
+from pmo_opt.inputs.settings_carry import approved_quarter, quarter_settings
 from pmo_opt.present.stored_plan import read_plan_dir, same_scenario
 from pmo_opt.text import csv_safe_frame, csv_unquote
 
@@ -145,6 +147,17 @@ class NotebookContext:
         if self.plan_dir is not None and same_scenario(self.plan_dir, self.scenario):
             return read_plan_dir(self.plan_dir, self.portfolio, self.scenario)
         return optimise(self.portfolio, self.scenario)
+
+    def facts(self, plan: Plan | None = None) -> ReportFacts:
+        """The facts every page quotes about the plan (value, disruption, net, the check, the
+        gain over rank-and-fill): the report's ``facts.json`` when this is the report's plan,
+        else built here for ``plan`` (default :meth:`plan`) the same way the report builds them
+        (:func:`pmo_opt.analysis.report_facts.build_facts`)."""
+        if self.plan_dir is not None and same_scenario(self.plan_dir, self.scenario):
+            stored = ReportFacts.read(self.plan_dir)
+            if stored is not None:
+                return stored
+        return build_facts(self.portfolio, self.scenario, plan if plan is not None else self.plan())
 
     def read_table(self, name: str) -> pd.DataFrame | None:
         """A table an earlier notebook of this report run wrote with :meth:`write_table`, or
@@ -370,7 +383,13 @@ def notebook_setup(namespace: Mapping[str, Any]) -> NotebookContext:
     portfolio_path = paths.resolve(values["portfolio"])
     # re-planning: the portfolio rolled forward to as_of against the baseline plan.csv (the
     # report runner has resolved `approved` or a run id into one through the ledger)
-    portfolio, scenario = replan_inputs(load_portfolio(portfolio_path), scenario)
+    plan_dir = _path_or_none(values.get("plan_dir"))
+    portfolio = load_portfolio(portfolio_path)
+    if scenario.baseline is not None:  # a quarter without settings: the approved quarter's
+        stored = ReportFacts.read(plan_dir) if plan_dir is not None else None
+        approved = stored.baseline.get("portfolio") if stored is not None else None
+        portfolio, _ = quarter_settings(portfolio, approved_quarter(portfolio_path, approved))
+    portfolio, scenario = replan_inputs(portfolio, scenario)
     check_decisions(portfolio, scenario)  # force_in / force_out name real projects
     output_dir = _path_or_none(values.get("output_dir"))
     return NotebookContext(
@@ -381,7 +400,7 @@ def notebook_setup(namespace: Mapping[str, Any]) -> NotebookContext:
         portfolio_path=portfolio_path,
         scenario_path=scenario_path,
         injected=tuple(injected),
-        plan_dir=_path_or_none(values.get("plan_dir")),
+        plan_dir=plan_dir,
     )
 
 

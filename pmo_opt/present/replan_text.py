@@ -9,7 +9,7 @@ is escaped with :func:`pmo_opt.text.escape_markdown`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from IPython.display import Markdown
@@ -18,26 +18,13 @@ from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
+from pmo_opt.present.narrative.words import cash, money, plural, points
+from pmo_opt.present.narrative.words import join_words as _join
 from pmo_opt.text import escape_markdown
 
-CHANGE_COLUMNS = ["project", "change", "value", "why"]
+_points, _plural = points, plural
 
-
-def _points(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
-
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def _join(parts: Sequence[str]) -> str:
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+CHANGE_COLUMNS = ["project", "change", "value", "cost", "why"]
 
 
 def _month(m: str | None) -> str:
@@ -104,38 +91,73 @@ def changes_table(portfolio: Portfolio, plan: Plan, approved: pd.DataFrame) -> p
     -------
     DataFrame
         :data:`CHANGE_COLUMNS`: project (id and name), change (``enters``, ``leaves``,
-        ``starts 3 months later``, ``cancelled``), value (priority points, as text) and why; plain
-        text (a table escapes its own cells; :func:`since_approved_section` escapes for Markdown).
+        ``starts 3 months later``, ``cancelled``), value (points, as text), cost (money, as
+        text) and why, from the data: the roles that are full at its approved start, or its
+        value for its cost against the projects that take its place; plain text (a table
+        escapes its own cells; :func:`since_approved_section` escapes for Markdown).
     """
     facts = plan.details.get("replan", {})
     value = plan.projects["value"]
+    cost = plan.projects["cost"]  # the plan's cost: from the roles' rates where the data has none
+    entering = list(facts.get("entering", []))
+
+    def money_of(p: str) -> str:
+        return cash(portfolio, float(cost[p])) if p in cost.index and pd.notna(cost[p]) else "-"
+
     rows = []
     for p in facts.get("gone", []):
-        rows.append((str(p), "cancelled or complete", "-", "not in the new data"))
+        rows.append((str(p), "cancelled or complete", "-", "-", "not in the new data"))
     for p in facts.get("leaving", []):
         start = approved.at[p, "start"] if p in approved.index else None
         full = _full_roles(portfolio, plan, p, start)
-        why = (
-            f"no {_join([_role(r) for r in full])} capacity left for it at its approved start, "
-            f"{_month(start)}"
-            if full
-            else "the money and people go further on the projects that replace it"
-        )
-        rows.append((_name(portfolio, p), "leaves", _points(value.get(p)), why))
-    for p in facts.get("entering", []):
+        if full:
+            why = (
+                f"no {_join([_role(r) for r in full])} capacity left for it at its approved "
+                f"start, {_month(start)}"
+            )
+        else:
+            why = _yield_reason(portfolio, plan, p, entering)
+        rows.append((_name(portfolio, p), "leaves", _points(value.get(p)), money_of(p), why))
+    for p in entering:
         new = p not in approved.index
-        why = "a new proposal worth more than it costs" if new else "now fits"
-        if not new and p in portfolio.projects.index:
-            why = "now fits: the room another project leaves makes it possible"
-        rows.append((_name(portfolio, p), "enters", _points(value.get(p)), why))
+        ratio = _per_100k(portfolio, plan, [p])
+        why = f"a new proposal, {ratio}" if new else f"now fits, {ratio}"
+        rows.append((_name(portfolio, p), "enters", _points(value.get(p)), money_of(p), why))
     for p, n in facts.get("moving", {}).items():
         now = plan.projects.at[p, "start"]
         was = approved.at[p, "start"] if p in approved.index else None
         later = was is not None and now > was
         change = f"starts {_plural(n, 'month')} {'later' if later else 'earlier'}"
-        why = f"from {_month(was)} to {_month(now)}, to make room for the changes above"
-        rows.append((_name(portfolio, p), change, _points(value.get(p)), why))
+        full = _full_roles(portfolio, plan, p, was)
+        why = f"from {_month(was)} to {_month(now)}: " + (
+            f"{_join([_role(r) for r in full])} {'is' if len(full) == 1 else 'are'} fully "
+            f"booked at {_month(was)}"
+            if full
+            else "the budget and people of the new data fit better there"
+        )
+        rows.append((_name(portfolio, p), change, _points(value.get(p)), money_of(p), why))
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _per_100k(portfolio: Portfolio, plan: Plan, ids: list[str]) -> str:
+    """``3.1 points per 100k`` of cost for ``ids`` together (``""`` without a cost)."""
+    cost = float(plan.projects["cost"].reindex(ids).fillna(0.0).sum())
+    value = float(plan.projects["value"].reindex(ids).fillna(0.0).sum())
+    if cost <= 0:
+        return f"{points(value)} points at no cost"
+    return f"{value / cost * 1e5:,.1f} points per {money(1e5)} of cost"
+
+
+def _yield_reason(portfolio: Portfolio, plan: Plan, p: str, entering: list[str]) -> str:
+    """Why a project that would still fit leaves: its value for its cost against the projects
+    that take its place."""
+    mine = _per_100k(portfolio, plan, [p])
+    if not entering:
+        return f"{mine}: the new budget and people keep more value without it"
+    return (
+        f"{mine}, against {_per_100k(portfolio, plan, entering)} for the projects that enter "
+        f"({_join(entering[:3])})"
+    )
 
 
 def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -234,10 +256,14 @@ def stability_sentence(table: pd.DataFrame) -> Markdown:
 
 
 def since_approved_section(
-    portfolio: Portfolio, plan: Plan, approved: pd.DataFrame | None = None
+    portfolio: Portfolio,
+    plan: Plan,
+    approved: pd.DataFrame | None = None,
+    facts: Any | None = None,
 ) -> Markdown:
-    """The board brief's "Since the approved plan" section (shown when the scenario has a
-    baseline): changes, moves and what they cost, in a few lines.
+    """The board brief's first section for a re-plan, "Since the approved plan": who approved
+    what and when, what changed in the data (the causes), what the re-plan changes with each
+    change's value, cost and reason, and re-planning against keeping the approved plan.
 
     Parameters
     ----------
@@ -246,33 +272,153 @@ def since_approved_section(
     approved
         The approved ``plan.csv`` table (:func:`pmo_opt.inputs.baseline.read_baseline`), to
         say why; without it the section lists the changes only.
+    facts
+        The report's :class:`~pmo_opt.analysis.report_facts.ReportFacts`: the approval, the
+        causes and the keep / fresh comparisons (without them those parts are left out).
     """
-    facts = plan.details.get("replan")
-    if not facts:
+    replan = plan.details.get("replan")
+    if not replan:
         return Markdown("")
-    lines = [
-        "## Since the approved plan",
-        "",
-        f"Re-planned from {_month(facts['as_of'])}: "
-        f"{_plural(int(facts['changes']), 'project')} in or out, "
-        f"{_plural(len(facts['moving']), 'start')} moved ({_plural(int(facts['months_moved']), 'month')}"
-        f" in all); value {_points(facts['value'])} points less "
-        f"{_points(facts['penalty'])} for disruption.",
+    lines = ["## Since the approved plan", ""]
+    if facts is not None:
+        lines += _approval_lines(facts)
+    lines += [
+        f"**The re-plan** from {_month(replan['as_of'])}: "
+        f"{_plural(int(replan['changes']), 'project')} in or out, "
+        f"{_plural(len(replan['moving']), 'start')} moved "
+        f"({_plural(int(replan['months_moved']), 'month')} in all). "
+        + value_sentence(replan["value"], replan["penalty"]),
         "",
     ]
+    if facts is not None and facts.causes:
+        lines += ["**What changed in the data since the approval:**", ""]
+        lines += [f"- {line}" for line in cause_lines(portfolio, facts.causes)]
+        lines.append("")
     if approved is not None:
         table = changes_table(portfolio, plan, approved)
-        for project, change, _value, why in table.itertuples(index=False):
-            lines.append(f"- {escape_markdown(project)}: {change} ({escape_markdown(why)})")
+        lines += ["**What the re-plan changes:**", ""]
+        lines += ["| Project | Change | Value (points) | Cost | Why |", "|---|---|--:|--:|---|"]
+        for r in table.itertuples(index=False):
+            lines.append(
+                f"| {escape_markdown(r.project)} | {escape_markdown(r.change)} | {r.value} | "
+                f"{escape_markdown(r.cost)} | {escape_markdown(r.why)} |"
+            )
+        lines.append("")
     else:
         for key, word in (("entering", "enters"), ("leaving", "leaves")):
-            for p in facts[key]:
+            for p in replan[key]:
                 lines.append(f"- {escape_markdown(_name(portfolio, p))}: {word}")
-        for p, n in facts["moving"].items():
+        for p, n in replan["moving"].items():
             lines.append(f"- {escape_markdown(_name(portfolio, p))}: moves {_plural(n, 'month')}")
-    if facts.get("in_flight"):
-        lines += ["", f"{_plural(len(facts['in_flight']), 'project')} in flight keep their start."]
+        lines.append("")
+    if replan.get("in_flight"):
+        lines += [f"{_plural(len(replan['in_flight']), 'project')} in flight keep their start.", ""]
+    if facts is not None and facts.keep is not None:
+        lines += _keep_lines(portfolio, facts)
     return Markdown("\n".join(lines) + "\n")
+
+
+def value_sentence(value: float | None, disruption: float | None) -> str:
+    """The plan's value, the disruption cost of changing the approved plan and the net, named
+    apart: ``Value 2,684 points, less 100 points of disruption: net 2,584 points.``"""
+    if value is None:
+        return ""
+    if not disruption:
+        return f"Value {points(value)} points; no disruption to the approved plan."
+    return (
+        f"Value {points(value)} points, less {points(disruption)} points of disruption "
+        f"(the price set on each change): net {points(value - disruption)} points."
+    )
+
+
+def _approval_lines(facts: Any) -> list[str]:
+    b = facts.baseline
+    if not b.get("run_id"):
+        where = b.get("path", "a plan file")
+        return [f"Re-planned against {escape_markdown(str(where))} (not from the ledger).", ""]
+    who = escape_markdown(b.get("approved_by") or "")
+    when = str(b.get("approved_at") or "")[:10]
+    note = f' ("{escape_markdown(b["note"])}")' if b.get("note") else ""
+    if who:
+        head = f"**Approved** by {who} on {when}{note}: run {b['run_id']}."
+    else:
+        head = f"**Measured against** run {b['run_id']} (not the current approval)."
+    return [head, ""]
+
+
+def cause_lines(portfolio: Portfolio, causes: Any) -> list[str]:
+    """One line per cause (:func:`pmo_opt.analysis.quarter_changes.input_changes` rows)."""
+    out: list[str] = []
+    new = [c for c in causes if c["kind"] == "new"]
+    for c in causes:
+        kind = c["kind"]
+        if kind == "budget":
+            period = escape_markdown(c["subject"])
+            if c["before"] is None:
+                out.append(f"Budget {period}: {cash(portfolio, c['after'])}, a new budget line.")
+                continue
+            delta = c["after"] - c["before"]
+            sign = "+" if delta >= 0 else "\u2212"
+            out.append(
+                f"Budget {period}: {cash(portfolio, c['after'])} now against "
+                f"{cash(portfolio, c['before'])} approved "
+                f"({sign}{money(abs(delta))}"
+                f"{_covers(c['subject'])})."
+            )
+        elif kind == "capacity":
+            role = escape_markdown(str(c["subject"]).replace("_", " "))
+            out.append(
+                f"People: {role} {c['before']:g} FTE \u2192 {c['after']:g} FTE from "
+                f"{_month(c['from_month'])}."
+            )
+        elif kind == "cancelled":
+            out.append(f"Cancelled: {escape_markdown(c['project_id'] + ' ' + c['subject'])}.")
+        elif kind == "slipped":
+            out.append(
+                f"Slipped: {escape_markdown(c['project_id'] + ' ' + c['subject'])} now finishes "
+                f"{_month(c['after'])}, not {_month(c['before'])}."
+            )
+    if new:
+        cost = sum(float(c["after"] or 0.0) for c in new)
+        names = "; ".join(escape_markdown(f"{c['project_id']} {c['subject']}") for c in new[:4])
+        more = f"; and {len(new) - 4} more" if len(new) > 4 else ""
+        out.append(
+            f"New proposals: {_plural(len(new), 'project')} costing {cash(portfolio, cost)} in "
+            f"all ({names}{more})."
+        )
+    return out
+
+
+def _covers(period: str) -> str:
+    """For a year's budget, a reminder that the months already spent are no longer in it."""
+    return "; the months already spent are no longer in it" if len(str(period)) == 4 else ""
+
+
+def _keep_lines(portfolio: Portfolio, facts: Any) -> list[str]:
+    keep, fresh = facts.keep, facts.fresh
+    lines = ["**Re-planning against keeping the approved plan as it is:**", ""]
+    if keep.broken:
+        lines.append(
+            f"- Keeping it is not an option: on the new data it breaks "
+            f"{_plural(int(keep.broken), 'rule')} (budget, people or dates)."
+        )
+    else:
+        lines.append(
+            f"- Kept as it is: {points(keep.value)} points, stated benefit "
+            f"{cash(portfolio, keep.benefit)}."
+        )
+    lines.append(
+        f"- Re-planned: {points(facts.value)} points ({points(facts.net)} net of disruption), "
+        f"stated benefit {cash(portfolio, facts.benefit)}, spend {cash(portfolio, facts.spend)}."
+    )
+    if fresh is not None and fresh.value is not None:
+        lines.append(
+            f"- Optimised from scratch: {points(fresh.value)} points, but "
+            f"{points(fresh.disruption)} points of disruption (net {points(fresh.net)}); "
+            f"stated benefit {cash(portfolio, fresh.benefit)}."
+        )
+    lines.append("")
+    return lines
 
 
 def keep_note(comparison: pd.DataFrame) -> str:
@@ -317,11 +463,43 @@ def stability_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index("changes")
 
 
-def since_approved(portfolio: Portfolio, scenario: Scenario, plan: Plan) -> Markdown:
+def since_approved(
+    portfolio: Portfolio, scenario: Scenario, plan: Plan, facts: Any | None = None
+) -> Markdown | None:
     """:func:`since_approved_section` for a notebook: the approved table read from the
-    scenario's baseline; empty Markdown when the scenario has no baseline (a first plan)."""
+    scenario's baseline; ``None`` (a cell that shows nothing) for a first plan."""
     if scenario.baseline is None:
-        return Markdown("")
+        return None
     from pmo_opt.inputs.baseline import read_baseline
 
-    return since_approved_section(portfolio, plan, read_baseline(scenario.baseline))
+    return since_approved_section(portfolio, plan, read_baseline(scenario.baseline), facts)
+
+
+def stability_for(portfolio: Portfolio, scenario: Scenario) -> pd.DataFrame | None:
+    """The stability frontier of a re-plan (:func:`pmo_opt.analysis.replan.stability_frontier`:
+    value against the number of changes to the approved plan), ``None`` for a first plan."""
+    if scenario.baseline is None:
+        return None
+    from pmo_opt.analysis.replan import stability_frontier
+
+    return stability_frontier(portfolio, scenario, workers=1)
+
+
+def stability_section(table: pd.DataFrame | None) -> Markdown | None:
+    """The report's stability section (notebook 07's finding): what each further change to the
+    approved plan buys, with the frontier as a table; ``None`` (nothing shown) for a first
+    plan."""
+    if table is None:
+        return None
+    rows = stability_table(table).reset_index()
+    lines = [
+        "## What each further change to the approved plan buys",
+        "",
+        stability_sentence(table).data.strip(),
+        "",
+        "| " + " | ".join(str(c).capitalize() for c in rows.columns) + " |",
+        "|" + "|".join("--:" if i < 3 else "---" for i in range(len(rows.columns))) + "|",
+    ]
+    for r in rows.itertuples(index=False):
+        lines.append("| " + " | ".join(escape_markdown(str(v)) for v in r) + " |")
+    return Markdown("\n".join(lines) + "\n")

@@ -6,7 +6,6 @@ report."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,11 @@ def new_run_id() -> str:
 
 def resolve_report_baseline(
     value: str, ledger_url: str | None, portfolio_path: Path, folder: Path
-) -> Path:
-    """The ``plan.csv`` a report re-plans against: a path as given, or ``approved`` / a run id
-    looked up in the ledger and written as ``folder/baseline.csv`` (so the report keeps the plan
-    it was measured against).
+) -> tuple[Path, dict[str, str]]:
+    """The ``plan.csv`` a report re-plans against and where it came from: a path as given
+    (its provenance is its hash), or ``approved`` / a run id looked up in the ledger and written
+    as ``folder/baseline.csv`` (:func:`pmo_opt.ledger.baseline_source.ledger_baseline`), so the
+    report keeps the plan it was measured against.
 
     Raises
     ------
@@ -37,10 +37,14 @@ def resolve_report_baseline(
         A word that needs the ledger while the report runs without one.
     """
     from pmo_opt.inputs.baseline import resolve_baseline
+    from pmo_opt.paths import sha256
+
+    found: dict[str, str] = {}
 
     def from_ledger(word: str) -> Path:
         from pmo_opt.errors import InputError, Problem
-        from pmo_opt.ledger import Ledger, portfolio_name
+        from pmo_opt.ledger import Ledger
+        from pmo_opt.ledger.baseline_source import ledger_baseline
 
         if ledger_url is None:
             raise InputError(
@@ -55,21 +59,12 @@ def resolve_report_baseline(
                 ]
             )
         with Ledger(ledger_url) as ledger:
-            if word.lower() == "approved":
-                name = portfolio_name(portfolio_path)
-                if ledger.approval(name) is None:  # next quarter's folder, e.g. sample-2027-04
-                    name = re.sub(r"-\d{4}-\d{2}$", "", name)
-                table = ledger.approved_plan(name)
-            else:
-                table = ledger.get_run(ledger.resolve_run(word)).decisions
-        target = Path(folder) / "baseline.csv"
-        table = table[["project_id", "selected", "start", "finish"]]
-        table.assign(selected=table["selected"].astype(bool).astype(int)).to_csv(
-            target, index=False
-        )
+            target, source = ledger_baseline(ledger, word, portfolio_path, folder)
+        found.update(source.to_dict())
         return target
 
-    return resolve_baseline(value, from_ledger)
+    path = resolve_baseline(value, from_ledger)
+    return path, found or {"path": shown(path), "sha256": sha256(path)}
 
 
 def record_in_ledger(
@@ -85,6 +80,7 @@ def record_in_ledger(
     plan: Any | None,
     failure: Any | None,
     tables_dir: str = "tables",
+    facts: Any | None = None,
 ) -> str | None:
     """Record a finished report run in the ledger at ``url``; the error text when that failed.
 
@@ -105,6 +101,10 @@ def record_in_ledger(
         The notebook failure, when the run failed.
     tables_dir
         The report's table folder, where ``explanations.csv`` gives the left-out reasons.
+    facts
+        The report's :class:`~pmo_opt.analysis.report_facts.ReportFacts`: the check verdict
+        the pages state is the one recorded, and a re-plan's baseline is recorded as the run
+        it came from (``scenario.baseline`` is that run id) and the hash of its plan file.
 
     Returns
     -------
@@ -128,12 +128,17 @@ def record_in_ledger(
             if failure is None:  # a report with no plan of its own: nothing to approve
                 record = dataclasses.replace(record, status="no_solution", error=None)
         else:
+            source = facts.baseline if facts is not None else {}
+            if source.get("run_id"):
+                scenario = scenario.replace(baseline=source["run_id"])
             record = record_from_plan(
                 **common,
                 portfolio=portfolio,
                 scenario=scenario,
                 plan=plan,
                 reasons=_reasons(folder / tables_dir),
+                check_passed=facts.check_passed if facts is not None else None,
+                baseline_hash=source.get("sha256"),
             )
         with Ledger(url) as ledger:
             ledger.record_run(record)

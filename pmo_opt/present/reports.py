@@ -212,15 +212,16 @@ def _board(html: list[Path]) -> Path | None:
 
 
 def _inputs(portfolio_path, scenario_path, overrides):
-    """Resolve and check the inputs before any folder is made (InputError: exit code 2)."""
+    """Resolve and check the inputs before any folder is made (InputError: exit code 2); the
+    portfolio is loaded and validated here, once for the whole run."""
     from pmo_opt.inputs.load import load_portfolio
     from pmo_opt.inputs.scenario import load_scenario
 
     portfolio = paths.resolve(portfolio_path)
-    load_portfolio(portfolio)
+    loaded = load_portfolio(portfolio)
     scenario_file = paths.resolve(scenario_path) if scenario_path is not None else None
     scenario = load_scenario(scenario_file, **dict(overrides or {}))
-    return portfolio, scenario_file, scenario
+    return portfolio, scenario_file, scenario, loaded
 
 
 #: notebooks that ``make notebooks`` refreshes but a report does not run: 07 re-plans the
@@ -290,16 +291,16 @@ def run_report(
 
     started, clock = utc_now(), time.perf_counter()
     run_id = new_run_id() if ledger_url is not None else None
-    portfolio, scenario_file, scenario = _inputs(portfolio_path, scenario_path, overrides)
+    portfolio, scenario_file, scenario, loaded = _inputs(portfolio_path, scenario_path, overrides)
     sources = _notebook_list(notebooks)
     check_kernel()
     reports = Path(out).expanduser().resolve() if out is not None else paths.REPORTS_DIR
     reports.mkdir(parents=True, exist_ok=True)
     partial, final = reserve_folder(reports, scenario.name)
+    source: dict[str, str] = {}
     if scenario.baseline is not None:  # `approved` or a run id: the ledger's plan, kept here
-        scenario = scenario.replace(
-            baseline=str(resolve_report_baseline(scenario.baseline, ledger_url, portfolio, partial))
-        )
+        path, source = resolve_report_baseline(scenario.baseline, ledger_url, portfolio, partial)
+        scenario = scenario.replace(baseline=str(path))
     parameters = {
         **scenario.to_dict(),
         "portfolio": str(portfolio),
@@ -319,16 +320,18 @@ def run_report(
     workbook: Path | None = None
     failure: NotebookFailure | None = None
     step = "report"
-    loaded, plan = None, None
+    plan, facts, solved = None, None, scenario
     pages = [source.with_suffix(".html").name for source in sources]
     context = PageContext(
         "", scenario.name, scenario.description, started[:10], fingerprint(hashed)
     )
     try:
         step = "solving the scenario"
-        loaded, plan = solve_once(portfolio, scenario, partial)
+        loaded, solved, plan, facts = solve_once(loaded, scenario, partial, source, portfolio)
         if plan is None:  # the notebooks solve (and say why they cannot) themselves
             parameters["plan_dir"] = None
+        elif facts.settings_note:
+            print(f"note: {facts.settings_note}", file=sys.stderr)
         context = dataclasses.replace(
             context,
             organisation=loaded.settings["organisation"],
@@ -363,7 +366,8 @@ def run_report(
     _index(partial, [p.name for p in html], context, workbook is not None, failure)
     folder = _finish(partial, final, run, failure)
     if scenario.baseline is not None and Path(scenario.baseline).parent == partial:
-        scenario = scenario.replace(baseline=str(folder / Path(scenario.baseline).name))
+        kept = str(folder / Path(scenario.baseline).name)  # the report's own copy, in place
+        scenario, solved = scenario.replace(baseline=kept), solved.replace(baseline=kept)
     ledger_error = None
     if ledger_url is not None:
         ledger_error = record_in_ledger(
@@ -373,11 +377,12 @@ def run_report(
             folder=folder,
             portfolio_path=portfolio,
             scenario_file=scenario_file,
-            scenario=scenario,
+            scenario=solved,
             portfolio=loaded,
             plan=plan,
             failure=failure,
             tables_dir=TABLES_DIR,
+            facts=facts,
         )
     html_final = tuple(folder / p.name for p in html)
     return ReportResult(
@@ -397,26 +402,53 @@ def run_report(
     )
 
 
-def solve_once(portfolio_path: Path, scenario: Any, folder: Path) -> tuple[Any, Any | None]:
-    """Solve ``scenario`` once and store the plan in ``folder`` for every notebook (``plan_dir``).
+def solve_once(
+    portfolio: Any,
+    scenario: Any,
+    folder: Path,
+    baseline: Mapping[str, str] | None = None,
+    portfolio_path: Path | None = None,
+) -> tuple[Any, Any, Any | None, Any | None]:
+    """Solve ``scenario`` once and store the plan and its facts in ``folder`` for every notebook.
 
     Writes ``plan.csv``, ``load.csv``, ``summary.json``, ``hires.csv`` and ``scenario.json``
-    (:func:`pmo_opt.present.stored_plan.write_plan_dir`); returns the portfolio and the plan,
-    or no plan when the scenario cannot be solved as given (a portfolio without months and a
-    scenario without ``horizon_start``): then each notebook that needs a plan says why itself.
+    (:func:`pmo_opt.present.stored_plan.write_plan_dir`) and ``facts.json``
+    (:class:`pmo_opt.analysis.report_facts.ReportFacts`: the value, disruption, net, check
+    and comparisons every page quotes). A quarter without settings of its own carries them
+    over from the approved quarter's portfolio (``baseline["portfolio"]``, else the folder it
+    is the next cycle of).
+
+    Returns
+    -------
+    tuple
+        The portfolio and scenario as solved (rolled forward for a re-plan), the plan and its
+        facts; no plan (and no facts) when the scenario cannot be solved as given (a portfolio
+        without months and a scenario without ``horizon_start``): then each notebook that
+        needs a plan says why itself.
     """
+    from pmo_opt.analysis.report_facts import build_facts
     from pmo_opt.engine.optimise import optimise
     from pmo_opt.inputs.baseline import replan_inputs
-    from pmo_opt.inputs.load import load_portfolio
+    from pmo_opt.inputs.settings_carry import approved_quarter, quarter_settings
     from pmo_opt.present.stored_plan import write_plan_dir
 
-    portfolio, scenario = replan_inputs(load_portfolio(portfolio_path), scenario)
+    baseline = dict(baseline or {})
+    note, earlier = "", None
+    if scenario.baseline is not None:
+        earlier = approved_quarter(portfolio_path, baseline.get("portfolio"))
+        name = Path(earlier.source).name if earlier is not None else ""
+        portfolio, note = quarter_settings(portfolio, earlier, name)
+    portfolio, scenario = replan_inputs(portfolio, scenario)
     try:
         plan = optimise(portfolio, scenario)
     except InputError:
-        return portfolio, None
+        return portfolio, scenario, None, None
     write_plan_dir(plan, folder)
-    return portfolio, plan
+    facts = build_facts(
+        portfolio, scenario, plan, baseline=baseline, settings_note=note, approved=earlier
+    )
+    facts.write(folder)
+    return portfolio, scenario, plan, facts
 
 
 def _index(
@@ -528,7 +560,7 @@ def run_reports(
 
     scenarios = list(scenario_paths) or [None]
     for scenario in scenarios:  # bad input: InputError (exit 2) before any folder exists
-        _inputs(portfolio_path, scenario, None)
+        _inputs(portfolio_path, scenario, None)  # each run loads it again, in its own process
     sources = [str(p) for p in _notebook_list(notebooks)]
     check_kernel()
     jobs = [

@@ -76,10 +76,12 @@ from pmo_opt.present.narrative.selection import (
     baseline_sentence,
     check_sentence,
     frontier_headline,
+    gain_words,
     load_table,
     schedule_table,
     selection_headline,
     selection_table,
+    worth_words,
 )
 from pmo_opt.present.narrative.whatif import (
     ANALYSIS_GAP,
@@ -138,6 +140,7 @@ __all__ = [
     "earliest_start_plan",
     "explanations_table",
     "frontier_headline",
+    "gain_words",
     "frontier_scales",
     "given",
     "hiring_pays",
@@ -161,6 +164,7 @@ __all__ = [
     "schedule_table",
     "selection_headline",
     "selection_table",
+    "worth_words",
     "share",
     "short_reason",
     "signed_share",

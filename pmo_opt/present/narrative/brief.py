@@ -23,7 +23,7 @@ from pmo_opt.present.narrative.left_out import (
     left_out_table,
     why_line,
 )
-from pmo_opt.present.narrative.selection import baseline_gain
+from pmo_opt.present.narrative.selection import baseline_gain, gain_words, worth_words
 from pmo_opt.present.narrative.words import (
     as_markdown,
     cash,
@@ -47,6 +47,7 @@ def board_brief(
     cut: Plan | None = None,
     explanations: pd.DataFrame | None = None,
     advice: Any | None = None,
+    facts: Any | None = None,
 ) -> Markdown:
     """The one-page brief: the decision asked, the recommended portfolio, value, spend against
     budget, key risks, what changes under the cut scenario, and the projects the board may ask
@@ -63,6 +64,9 @@ def board_brief(
         :func:`explanations_table` rows for the left-out projects the board may ask about.
     advice
         :func:`pmo_opt.analysis.hiring.hiring_advice` for the scenario.
+    facts
+        The report's :class:`~pmo_opt.analysis.report_facts.ReportFacts`: value, disruption,
+        net and the gain are quoted from it, and a re-plan's decision asked is its changes.
     """
     s = plan.scenario
     horizon = list(plan.horizon)
@@ -82,11 +86,17 @@ def board_brief(
     unit = escape_markdown(value_unit(s, portfolio))
 
     lines += ["## The decision asked", ""]
-    ask = (
-        f"Approve **{len(new)} new projects** to run alongside the {len(decided)} already in "
-        f"flight or committed: **{len(sel)} of the {len(plan.projects)} projects**, "
-        f"**{cash(portfolio, plan.total_spend)}**"
-    )
+    if facts is not None and facts.settings_note:
+        lines += [f"*Note: {escape_markdown(facts.settings_note)}.*", ""]
+    replan = plan.details.get("replan") if facts is not None and facts.replan else None
+    if replan:
+        ask = _change_ask(replan, len(sel), len(plan.projects))
+    else:
+        ask = (
+            f"Approve **{len(new)} new projects** to run alongside the {len(decided)} already "
+            f"in flight or committed: **{len(sel)} of the {len(plan.projects)} projects**"
+        )
+    ask += f", **{cash(portfolio, plan.total_spend)}**"
     ask += f" of the {cash(portfolio, budget)} budget." if budget else "."
     lines += [ask, ""]
     new_money = float(new["cost"].sum())
@@ -107,14 +117,22 @@ def board_brief(
 
     lines += ["## Why this portfolio", ""]
     value_line = f"- **Value**: {points(plan.objective)} {unit}."
-    if baseline is not None:
+    if facts is not None:
+        value_line = f"- **Value**: {worth_words(facts, unit).removeprefix('worth ')}"
+        if facts.rank_fill is not None and facts.gain is not None:
+            value_line += (
+                f", {gain_words(facts.gain)} value than funding projects in priority order until "
+                f"the money runs out ({points(facts.rank_fill.value)}), for the same money and "
+                "people"
+            )
+        value_line += "."
+    elif baseline is not None:
         gain = baseline_gain(plan, baseline)
         if gain is not None and baseline.objective is not None:
             value_line = (
-                f"- **Value**: {points(plan.objective)} {unit}, **{abs(gain):.0%} "
-                f"{'more' if gain >= 0 else 'less'}** than funding projects in priority order "
-                f"until the money runs out ({points(baseline.objective)}), for the same money "
-                "and people."
+                f"- **Value**: {points(plan.objective)} {unit}, {gain_words(gain)} than "
+                "funding projects in priority order until the money runs out "
+                f"({points(baseline.objective)}), for the same money and people."
             )
     lines.append(value_line)
     lines.append("- **Confidence**: " + status_sentence(plan))
@@ -183,6 +201,25 @@ def board_brief(
     return as_markdown(lines)
 
 
+def _change_ask(replan: dict, funded: int, total: int) -> str:
+    """The decision a re-plan asks for: its changes to the approved plan, not the portfolio."""
+    enter, leave = len(replan.get("entering", [])), len(replan.get("leaving", []))
+    moves = len(replan.get("moving", {}))
+    n = enter + leave + moves
+    parts = [
+        f"{enter} {'enters' if enter == 1 else 'enter'}" if enter else "",
+        f"{leave} {'leaves' if leave == 1 else 'leave'}" if leave else "",
+        plural(moves, "start") + " moved" if moves else "",
+    ]
+    gone = replan.get("gone", [])
+    done = f"; {plural(len(gone), 'project')} cancelled or complete" if gone else ""
+    return (
+        f"Approve **{plural(n, 'change')} to the approved plan** ({join_words(parts)}{done}), "
+        f'listed under "Since the approved plan"; everything else continues as approved. The '
+        f"plan then funds **{funded} of the {total} projects**"
+    )
+
+
 def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | None) -> list[str]:
     out = []
     if len(use):
@@ -232,7 +269,11 @@ def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | No
 
 def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     if not cut.has_solution:
-        return [f"No plan keeps every rule with the cut: {status_sentence(cut)}"]
+        why = [f"- {escape_markdown(d)}" for d in cut.details.get("diagnosis", [])[:3]]
+        head = "No plan keeps every rule with the cut"
+        return [f"{head}: {status_sentence(cut)}"] + (
+            ["", "What would make it work:", *why] if why else []
+        )
     before, after = set(plan.selected), set(cut.selected)
     leave = sorted(before - after, key=lambda p: -float(plan.projects.at[p, "value"]))
     enter = sorted(after - before, key=lambda p: -float(cut.projects.at[p, "value"]))

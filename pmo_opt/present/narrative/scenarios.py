@@ -34,7 +34,18 @@ def comparison_headline(comparison: Any, portfolio: Portfolio) -> Markdown:
         if name == base_name:
             continue
         if not np.isfinite(row["value"]):
-            lines.append(f"- **{escape_markdown(name)}**: no plan ({row['status']}).")
+            why = comparison.plans[name].details.get("diagnosis") or []
+            reason = (
+                " ".join(escape_markdown(w) for w in why[:2])
+                if why
+                else "the solver found none within its time limit"
+                if row["status"] == "no_solution"
+                else escape_markdown(comparison.plans[name].message or "")
+            )
+            lines.append(
+                f"- **{escape_markdown(name)}**: no plan ({str(row['status']).replace('_', ' ')})"
+                + (f": {reason}" if reason else ".")
+            )
             continue
         delta = row["value"] / base["value"] - 1 if base["value"] else np.nan
         text = (

@@ -39,8 +39,33 @@ def baseline_gain(plan: Plan, baseline: Plan) -> float | None:
     return (ours - theirs) / abs(theirs)
 
 
-def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None = None) -> Markdown:
-    """What was chosen, how good it is (status and gap), value against rank-and-fill, budget use."""
+def gain_words(gain: float | None) -> str:
+    """The gain over rank-and-fill as every page states it: ``**14.6% more**`` (one decimal),
+    ``**the same**``, or ``""`` when not comparable."""
+    if gain is None:
+        return ""
+    if abs(gain) < 0.0005:
+        return "**the same**"
+    return f"**{abs(gain):.1%} {'more' if gain > 0 else 'less'}**"
+
+
+def worth_words(facts: Any, unit: str) -> str:
+    """The plan's worth with value, disruption and net named apart when they differ."""
+    if not facts.disruption:
+        return f"worth **{points(facts.value)} {unit}**"
+    return (
+        f"worth **{points(facts.value)} {unit}** of value; the changes to the approved plan "
+        f"cost {points(facts.disruption)} points of disruption, for a net of "
+        f"**{points(facts.net)}**"
+    )
+
+
+def selection_headline(
+    portfolio: Portfolio, plan: Plan, baseline: Plan | None = None, facts: Any | None = None
+) -> Markdown:
+    """What was chosen, how good it is (status and gap), value against rank-and-fill, budget use;
+    with the report's ``facts`` (:class:`~pmo_opt.analysis.report_facts.ReportFacts`) its
+    numbers are the ones every page quotes."""
     lines = [status_sentence(plan), ""]
     if not plan.has_solution:
         for item in plan.details.get("diagnosis", []):
@@ -49,9 +74,14 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
     sel = plan.projects[plan.projects["selected"]]
     decided = int(sel["status"].isin(DECIDED).sum())
     unit = escape_markdown(value_unit(plan.scenario, portfolio))
+    worth = (
+        worth_words(facts, unit)
+        if facts is not None
+        else f"worth **{points(plan.objective)} {unit}**"
+    )
     lines.append(
         f"The plan selects **{len(sel)} of {len(plan.projects)} projects** ({decided} in flight or "
-        f"committed, {len(sel) - decided} new) worth **{points(plan.objective)} {unit}**."
+        f"committed, {len(sel) - decided} new) {worth}."
     )
     budget = total_budget(portfolio, plan)
     if budget:
@@ -63,7 +93,7 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
         lines.append(f"It spends **{cash(portfolio, plan.total_spend)}**.")
     if baseline is not None:
         lines.append("")
-        lines.append(baseline_sentence(plan, baseline))
+        lines.append(baseline_sentence(plan, baseline, facts))
     out = plan.projects[~plan.projects["selected"]].sort_values("value", ascending=False)
     if len(out):
         names = [md_label(portfolio, p) for p in out.index[:3]]
@@ -74,8 +104,9 @@ def selection_headline(portfolio: Portfolio, plan: Plan, baseline: Plan | None =
     return as_markdown(lines)
 
 
-def baseline_sentence(plan: Plan, baseline: Plan) -> str:
-    """The plan against rank-and-fill (fund in priority order until money or people run out)."""
+def baseline_sentence(plan: Plan, baseline: Plan, facts: Any | None = None) -> str:
+    """The plan against rank-and-fill (fund in priority order until money or people run out),
+    in value: the gain is ``facts.gain`` when the report's facts are given."""
     if not baseline.has_solution:
         return (
             f"Funding in priority order finds no plan at all ({escape_markdown(baseline.message)})."
@@ -86,19 +117,17 @@ def baseline_sentence(plan: Plan, baseline: Plan) -> str:
             + "; ".join(escape_markdown(v) for v in baseline.details["violations"][:2])
             + "."
         )
-    gain = baseline_gain(plan, baseline)
+    gain = facts.gain if facts is not None else baseline_gain(plan, baseline)
+    worth = facts.rank_fill.value if facts is not None else baseline.objective
     unit = value_unit(plan.scenario)
-    theirs = f"{points(baseline.objective)} {unit} with {plural(len(baseline.selected), 'project')}"
+    theirs = f"{points(worth)} {unit} with {plural(len(baseline.selected), 'project')}"
     text = (
         "Funding projects in priority order until the money or the people run out "
         f"(rank-and-fill, same rules) reaches {theirs}"
     )
     if gain is None:
         return text + "."
-    if abs(gain) < 0.0005:
-        return text + ": the optimised plan is worth the same."
-    better = "more" if gain > 0 else "less"
-    return text + f": the optimised plan is worth **{abs(gain):.1%} {better}**."
+    return text + f": the optimised plan is worth {gain_words(gain)} in value."
 
 
 def check_sentence(violations: Sequence[Any]) -> Markdown:
@@ -205,6 +234,8 @@ def frontier_headline(
 __all__ = [
     "baseline_gain",
     "baseline_sentence",
+    "gain_words",
+    "worth_words",
     "check_sentence",
     "frontier_headline",
     "load_table",

@@ -62,17 +62,26 @@ def scenarios_to_compare(scenario: Scenario, folder: str | Path | None = None) -
     """This run's scenario first, then every ``*.yaml`` in ``folder`` (default
     ``data/scenarios/``; ``baseline.yaml`` first, the rest by name), skipping a file whose
     scenario has this run's name. Every scenario is solved with this run's solver settings
-    (solver, time limit, gap, threads), so that the comparison is like for like."""
+    (solver, time limit, gap, threads), so that the comparison is like for like; in a re-plan
+    (this scenario has a baseline) every other scenario is asked the same question: it is
+    re-planned from the same month against the same approved plan, at the same prices for
+    changes, unless it names a baseline of its own. A scenario file written for the first
+    quarter would otherwise be solved on a portfolio already rolled forward to ``as_of`` and
+    find no plan."""
     from pmo_opt.analysis.compare import load_scenarios
 
     folder = Path(folder) if folder is not None else paths.SCENARIOS_DIR
     files = sorted(folder.glob("*.yaml"), key=lambda f: (f.stem != "baseline", f.name))
     solver = {k: getattr(scenario, k) for k in ("solver", "time_limit_s", "mip_gap", "threads")}
+    frame = {}
+    if scenario.baseline is not None:
+        keys = ("baseline", "as_of", "horizon_start", "change_penalty", "move_penalty", "freeze")
+        frame = {k: getattr(scenario, k) for k in keys}
     out = {scenario.name: scenario}
     for name, other in load_scenarios(files).items():
         if name in out:
             continue
-        out[name] = other.replace(**solver)
+        out[name] = other.replace(**solver, **(frame if other.baseline is None else {}))
     return out
 
 
