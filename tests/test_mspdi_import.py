@@ -80,9 +80,9 @@ def test_project_facts_roles_and_what_was_left_out(claims, tmp_path):
     assert capacity == {"business_analysts": 1, "developers": 3, "cleo_contractor": 1}
     report = (out / "import-report.md").read_text()
     assert report == result.report
-    assert "1 assignments to no resource (ResourceUID -1" in report
-    assert "1 assignments to material resources" in report
-    assert "summary tasks' own Work" in report
+    assert "1 assignment to no resource (ResourceUID -1" in report
+    assert "1 assignment to material resources" in report
+    assert "the Work and Cost totals of 3 summary tasks" in report
     assert "'Go live'" in report  # a task with no work, named
     assert "Group 'Developers'" in report and "name 'Cleo Contractor'" in report
 

@@ -59,6 +59,11 @@ class FileAccount:
         return minutes / self.fte_month_minutes
 
 
+def count(n: int, noun: str) -> str:
+    """``count(1, 'task')`` -> ``'1 task'``, ``count(2, 'task')`` -> ``'2 tasks'``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def role_id(label: str) -> str:
     """``'Senior Developers'`` -> ``'senior_developers'``: a role as the portfolio names it."""
     slug = re.sub(r"[^0-9a-z]+", "_", label.strip().lower()).strip("_")
@@ -163,7 +168,7 @@ def import_schedule(
     if no_work:
         names = ", ".join(repr(t.name) for t in no_work[:5]) + (", ..." if len(no_work) > 5 else "")
         acc.left_out.append(
-            f"{len(no_work)} tasks with no work on a work resource (milestones, or nobody "
+            f"{count(len(no_work), 'task')} with no work on a work resource (milestones, or nobody "
             f"assigned): {names}; they shape the dates only"
         )
     return projects, acc
@@ -191,22 +196,24 @@ def _kept_assignments(
             acc.assigned_minutes += a.work
     if unassigned[0]:
         acc.left_out.append(
-            f"{unassigned[0]} assignments to no resource (ResourceUID -1 or unknown), "
+            f"{count(unassigned[0], 'assignment')} to no resource (ResourceUID -1 or unknown), "
             f"{acc.fte(unassigned[1]):.2f} FTE-months: nobody is named to do the work; "
             "assign a resource in the schedule to count it"
         )
-    for kind, count in sorted(other.items()):
-        acc.left_out.append(f"{count} assignments to {kind} resources: they are not people's time")
+    for kind, n in sorted(other.items()):
+        acc.left_out.append(
+            f"{count(n, 'assignment')} to {kind} resources: they are not people's time"
+        )
     if unknown_task[0]:
         acc.left_out.append(
-            f"{unknown_task[0]} assignments to a task the file does not hold, "
+            f"{count(unknown_task[0], 'assignment')} to a task the file does not hold, "
             f"{acc.fte(unknown_task[1]):.2f} FTE-months"
         )
     summary_work = sum(len(kept[t.uid]) for t in s.tasks if t.summary)
     if acc.summary_tasks:
         acc.left_out.append(
-            f"{acc.summary_tasks} summary tasks' own Work and Cost totals: they add up their "
-            "subtasks, which are counted once"
+            f"the Work and Cost totals of {count(acc.summary_tasks, 'summary task')}: they add "
+            "up their subtasks, which are counted once"
             + (
                 f" ({summary_work} assignments made to a summary task itself are kept)"
                 if summary_work

@@ -4,7 +4,7 @@ and what the analyst fills in before the portfolio plans. Plain words, Markdown.
 from __future__ import annotations
 
 from pmo_opt.inputs.months import from_ordinal
-from pmo_opt.inputs.mspdi.projects import FileAccount, ImportedProject
+from pmo_opt.inputs.mspdi.projects import FileAccount, ImportedProject, count
 
 
 def _file_section(
@@ -15,9 +15,9 @@ def _file_section(
     lines = [
         f"## {acc.file}",
         "",
-        f"- read: {acc.tasks} tasks ({acc.summary_tasks} summary tasks besides), "
-        f"{acc.work_resources} work resources ({acc.other_resources} material or cost), "
-        f"{acc.assignments} assignments",
+        f"- read: {count(acc.tasks, 'task')} ({count(acc.summary_tasks, 'summary task')} "
+        f"besides), {count(acc.work_resources, 'work resource')} "
+        f"({acc.other_resources} material or cost), {count(acc.assignments, 'assignment')}",
         f"- work assigned to work resources: {read:,.2f} FTE-months "
         f"(one FTE-month = {acc.fte_month_minutes / 60:,.0f} hours, the file's MinutesPerDay "
         "x DaysPerMonth)",
@@ -78,7 +78,8 @@ def import_report(
     lines = ["# Import report", ""]
     total = sum(p.fte_months for p in projects)
     lines.append(
-        f"{len(accounts)} files, {len(projects)} projects, {total:,.2f} FTE-months of demand."
+        f"{count(len(accounts), 'file')}, {count(len(projects), 'project')}, "
+        f"{total:,.2f} FTE-months of demand."
     )
     lines.append("")
     for acc in accounts:
