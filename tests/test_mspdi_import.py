@@ -237,3 +237,21 @@ def test_role_from_a_custom_field_by_alias(tmp_path):
     out = tmp_path / "out"
     run_import([str(path)], str(out), role_field="Role")
     assert {r["role"] for r in rows(out / "demand.csv")} == {"testers", "uma"}
+
+
+def test_an_undated_assignment_takes_its_tasks_dates_and_an_undated_task_is_named(tmp_path):
+    tasks = [
+        task(1, "Dated", 1, "2027-01-04T08:00:00", "2027-01-29T17:00:00"),
+        "<Task><UID>2</UID><Name>Somewhen</Name><OutlineLevel>1</OutlineLevel></Task>",
+    ]
+    undated = [
+        f"<Assignment><TaskUID>{t}</TaskUID><ResourceUID>1</ResourceUID>"
+        "<Work>PT80H0M0S</Work></Assignment>"
+        for t in (1, 2)
+    ]
+    text = project(tasks, [resource(1, "Vic")], undated)
+    out = tmp_path / "out"
+    result = run_import([str(write(tmp_path, "undated.xml", text))], str(out))
+    assert demand_total(out) == pytest.approx(0.5, rel=1e-4)  # the dated task's 80 h
+    assert "on 'Somewhen' has 0.50 FTE-months of work but no dates" in result.report
+    assert "differs from the work assigned by -50.0%" in result.report

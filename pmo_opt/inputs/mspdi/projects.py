@@ -239,9 +239,16 @@ def _project(
             firsts.append(month_of(task.start))
             lasts.append(_month_end(task.finish or task.start))
         for a in kept.get(task.uid, []):
+            if a.start is None and a.finish is None:  # some tools date only the task
+                a.start, a.finish = task.start, task.finish
             months, source = monthly_minutes(a, s.day_start, s.day_finish, as_of)
             acc.timephased += source == "timephased"
             acc.spread += source == "spread"
+            if source == "undated":
+                acc.warnings.append(
+                    f"an assignment on {task.name!r} has {acc.fte(a.work):.2f} FTE-months of work "
+                    "but no dates; it is left out: give the task a start and finish"
+                )
             role = role_id(s.resources[a.resource_uid].role_label)
             for month, value in months.items():
                 minutes[(role, month)] += value

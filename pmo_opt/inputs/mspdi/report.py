@@ -25,6 +25,11 @@ def _file_section(
     if as_of is None:
         share = f" ({kept / read:.1%} of it)" if read > 0 else ""
         lines.append(f"- imported as demand: {kept:,.2f} FTE-months{share}")
+        if read > 0 and abs(kept / read - 1) > 0.02:
+            acc.warnings.append(
+                f"the demand imported differs from the work assigned by {kept / read - 1:+.1%}; "
+                "see the lines above for what was left out"
+            )
     else:
         lines.append(
             f"- imported as demand: {kept:,.2f} FTE-months still to do from {from_ordinal(as_of)}"
