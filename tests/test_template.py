@@ -55,6 +55,7 @@ def test_dropdowns_notes_checks_and_frozen_headers(filled):
     rules = {str(r.sqref).split(":")[0][0]: r for r in projects.data_validations.dataValidation}
     letter = {name: c.column_letter for name, c in header.items()}
     assert rules[letter["status"]].type == "list"
+    assert rules[letter["status"]].showErrorMessage  # a wrong entry is refused, not just hinted
     assert rules[letter["status"]].formula1.startswith("instructions!")
     assert rules[letter["category"]].formula1.startswith("categories!")
     assert rules[letter["duration"]].type == "whole"

@@ -72,6 +72,7 @@ INSTRUCTIONS = (
     "Dropdowns offer the values of the other sheets (roles, criteria, categories, projects).",
     "Months are written YYYY-MM, e.g. 2027-03. Money is in the portfolio's currency.",
     "projects, demand and capacity are required; the other sheets may stay empty.",
+    "Fill in roles, criteria and categories first: the dropdowns of the other sheets list them.",
     "Check the workbook with: pmo-opt validate THIS.xlsx",
 )
 
@@ -183,11 +184,15 @@ def _sheet(book, name: str, frame: pd.DataFrame, fixed_ranges: dict[str, str]) -
         rng = f"{letter}2:{letter}{last}"
         rule = _validation(name, col, rng, fixed_ranges)
         if rule is not None:
+            # Excel and LibreOffice refuse a wrong entry only with the error message shown
+            rule.showErrorMessage = True
+            rule.showInputMessage = True
+            rule.promptTitle, rule.prompt = col, NOTES.get(col, "")[:250]
             ws.add_data_validation(rule)
             rule.add(rng)
-        if col in MONTH_COLUMNS.get(name, ()) or col == "period":
+        if col in MONTH_COLUMNS.get(name, ()) or col in ("period", "ratio"):
             for r in range(2, last + 1):
-                ws.cell(r, j).number_format = "@"  # 2027-03 stays text, not a date
+                ws.cell(r, j).number_format = "@"  # 2027-03 and 1/3 stay text, not dates
 
 
 def _validation(table: str, col: str, rng: str, fixed_ranges: dict[str, str]):
@@ -209,7 +214,7 @@ def _validation(table: str, col: str, rng: str, fixed_ranges: dict[str, str]):
         rule.error, rule.errorTitle = "Write the month as YYYY-MM, e.g. 2027-03.", "Month"
         return rule
     spec = NUMBERS.get(table, {}).get(col)
-    if spec is None:
+    if spec is None or spec.fraction:  # a ratio is written 1/3, which Excel would make a date
         return None
     kind = "whole" if spec.integer else "decimal"
     low = spec.low if spec.low is not None else -1e15
