@@ -255,3 +255,21 @@ def test_an_undated_assignment_takes_its_tasks_dates_and_an_undated_task_is_name
     assert demand_total(out) == pytest.approx(0.5, rel=1e-4)  # the dated task's 80 h
     assert "on 'Somewhen' has 0.50 FTE-months of work but no dates" in result.report
     assert "differs from the work assigned by -50.0%" in result.report
+
+
+def test_merge_matches_a_project_by_name_when_the_ids_differ(claims, tmp_path):
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "projects.csv").write_text(
+        "project_id,name,status,duration,benefit\nP007,claims portal,proposed,3,99000\n"
+    )
+    (base / "demand.csv").write_text("project_id,role,fte\nP007,developers,1\n")
+    (base / "capacity.csv").write_text("role,fte\ndevelopers,4\n")
+    out = tmp_path / "out"
+    run_import([str(claims)], str(out), merge_into=str(base))
+    (p,) = rows(out / "projects.csv")
+    assert (p["project_id"], p["benefit"], p["duration"]) == ("P007", "99000", "6")
+    assert {r["project_id"] for r in rows(out / "demand.csv")} == {"P007"}
+    assert demand_total(out) == pytest.approx(CLAIMS_HOURS / 150, rel=1e-4)
+    capacity = {r["role"]: r["fte"] for r in rows(out / "capacity.csv")}
+    assert capacity["developers"] == "4"  # the portfolio's own capacity is kept
