@@ -273,3 +273,12 @@ def test_merge_matches_a_project_by_name_when_the_ids_differ(claims, tmp_path):
     assert demand_total(out) == pytest.approx(CLAIMS_HOURS / 150, rel=1e-4)
     capacity = {r["role"]: r["fte"] for r in rows(out / "capacity.csv")}
     assert capacity["developers"] == "4"  # the portfolio's own capacity is kept
+
+
+def test_an_existing_portfolio_is_never_overwritten(claims, tmp_path, capsys):
+    out = tmp_path / "out"
+    run_import([str(claims)], str(out))
+    fill_in(out, benefit="777")
+    assert main(["import", "mspdi", str(claims), "--out", str(out)]) == 2
+    assert "already holds a portfolio" in capsys.readouterr().err
+    assert rows(out / "projects.csv")[0]["benefit"] == "777"

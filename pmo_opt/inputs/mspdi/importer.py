@@ -86,6 +86,7 @@ def run_import(
             raise InputError(
                 [Problem(out, None, None, "is also an input; write the import to a new folder")]
             )
+    _refuse_overwrite(target)
     schedules = [read_schedule(Path(f), role_field) for f in files]
     existing = _portfolio_frames(merge_into) if merge_into else None
     taken: set[str] = set()  # ids unique among the files; a portfolio's own id is a match
@@ -131,6 +132,24 @@ def _as_of(as_of: str | None) -> int | None:
             ]
         )
     return months.to_ordinal(as_of)
+
+
+def _refuse_overwrite(target: Path) -> None:
+    """A portfolio already at ``target`` may hold filled-in benefits and scores: never
+    overwrite it (the analyst merges into it instead)."""
+    held = target if target.suffix.lower() == ".xlsx" else target / "projects.csv"
+    if held.exists():
+        raise InputError(
+            [
+                Problem(
+                    str(target),
+                    None,
+                    None,
+                    "already holds a portfolio, whose filled-in cells an import would overwrite; "
+                    f"give a new --out, or --merge-into {target} with a new --out",
+                )
+            ]
+        )
 
 
 def _write(tables: dict[str, pd.DataFrame], report: str, target: Path) -> list[Path]:
