@@ -23,6 +23,7 @@ from pmo_opt.cli.analyses import (
     cmd_rank,
     cmd_report,
 )
+from pmo_opt.cli.importing import add_import_commands
 from pmo_opt.cli.inputs import cmd_validate
 from pmo_opt.cli.ledger import add_ledger, add_ledger_commands
 from pmo_opt.cli.plan import cmd_plan
@@ -58,6 +59,8 @@ EPILOG = """examples:
   pmo-opt approve out/ --by "Portfolio board" --note "Q1 plan"
   pmo-opt history --project P020
   pmo-opt diff 20261129T120501-3fa2c1 20261129T131502-9bc0d4
+  pmo-opt import mspdi plans/*.xml --out portfolio/ --criteria-from data/sample
+  pmo-opt template intake.xlsx --from data/sample
 """
 
 
@@ -156,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--workers", type=int, default=None, help="processes (all cores)")
         add_scheduler(p)
     add_ledger_commands(sub)
+    add_import_commands(sub)
     return parser
 
 

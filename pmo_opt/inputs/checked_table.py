@@ -78,23 +78,27 @@ class TableView:
         col: str | None,
         message: Callable[[int], str],
         severity: str = "error",
+        limit: int | None = MAX_PER_RULE,
     ) -> None:
         """One problem per row where ``mask`` holds; ``message(i)`` says what and how to fix.
 
-        At most :data:`MAX_PER_RULE` rows are reported one by one; the rest are counted in one
-        more problem (a 10-million-row file with a bad value in every row gives a short list).
+        At most ``limit`` rows are reported one by one; the rest are counted in one more
+        problem (a 10-million-row file with a bad value in every row gives a short list).
+        ``limit=None`` lists every row: cells left blank to fill in, which the analyst needs
+        one by one.
         """
         rows = np.flatnonzero(np.asarray(mask, dtype=bool))
-        for i in rows[:MAX_PER_RULE]:
+        limit = len(rows) if limit is None else limit
+        for i in rows[:limit]:
             self.out.append(Problem(self.file, self.row(int(i)), col, message(int(i)), severity))
-        if len(rows) > MAX_PER_RULE:
-            first, last = self.row(int(rows[MAX_PER_RULE])), self.row(int(rows[-1]))
+        if len(rows) > limit:
+            first, last = self.row(int(rows[limit])), self.row(int(rows[-1]))
             self.out.append(
                 Problem(
                     self.file,
                     first,
                     col,
-                    f"... and {len(rows) - MAX_PER_RULE} more rows like the ones above "
+                    f"... and {len(rows) - limit} more rows like the ones above "
                     f"(rows {first} to {last}); fix those and run again",
                     severity,
                 )

@@ -148,8 +148,19 @@ def check_unique(t: TableView, cols: list[str], what: str | None = None) -> None
 def check_number(t: TableView, col: str, spec: NumberSpec) -> None:
     text, value = t.text(col), t.number(col)
     empty = text == ""
-    if spec.required:
-        t.add(empty, col, lambda i: f"{col} is empty; give a number (0 if none)")
+    if spec.required and t.name == "scores" and t.has("project_id") and t.has("criterion"):
+        # an imported portfolio leaves every score blank: each cell is named, none elided
+        t.add(
+            empty,
+            col,
+            lambda i: (
+                f"score of {t.cell(i, 'project_id')} on {t.cell(i, 'criterion')} is empty; "
+                "fill in a number (0 if none)"
+            ),
+            limit=None,
+        )
+    elif spec.required:
+        t.add(empty, col, lambda i: f"{col} is empty; fill in a number (0 if none)")
     bad = ~empty & value.isna()
     t.add(bad, col, lambda i: number_message(t.cell(i, col), spec))
     if spec.integer:

@@ -37,6 +37,17 @@ def check_projects(t: TableView, ctx: Context) -> None:
         )
 
     t.add(late, "deadline", late_message)
+    if t.has("benefit"):
+        t.add(
+            t.text("benefit") == "",
+            "benefit",
+            lambda i: (
+                f"benefit of {t.cell(i, 'project_id')} is empty; fill in what it is worth "
+                "(0 if it is scored on criteria only); until then it counts as 0"
+            ),
+            "warning",
+            limit=None,
+        )
     for low, high in (("benefit_low", "benefit_high"), ("cost_low", "cost_high")):
         crossed = t.number(low) > t.number(high)
         t.add(

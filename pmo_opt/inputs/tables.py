@@ -50,6 +50,8 @@ DEFAULT_SETTINGS = {
     "value_unit": "priority points",
 }
 REQUIRED_TABLES = ("projects", "demand", "capacity")
+#: workbook sheets for people, not tables (the intake template's instructions): not read
+INFO_SHEETS = ("instructions", "readme", "read_me")
 STATUSES = ("proposed", "committed", "in_flight")
 DEPENDENCY_KINDS = ("requires", "finish_to_start", "excludes")
 DIRECTIONS = ("max", "min")
@@ -83,6 +85,21 @@ class RawTable:
     rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     usable: bool = True
+    #: a workbook sheet's title and the column letter of each header (messages name the cell)
+    sheet: str = ""
+    letters: dict[str, str] = field(default_factory=dict)
+
+    def cell_ref(self, row: int | None, column: str | None) -> str | None:
+        """``projects!H14``: where a problem is in the workbook, or ``None`` (a CSV file, or
+        no single cell)."""
+        if not self.sheet or row is None or column not in self.letters:
+            return None
+        sheet = (
+            self.sheet
+            if re.fullmatch(r"\w+", self.sheet)
+            else "'" + self.sheet.replace("'", "''") + "'"
+        )
+        return f"{sheet}!{self.letters[column]}{row}"
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row of the frame's positional ``index`` (header is row 1)."""

@@ -15,6 +15,7 @@ portfolio.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from pmo_opt.errors import Problem
 from pmo_opt.inputs.checked_table import Context, TableView
@@ -68,7 +69,17 @@ def validate_tables(tables: dict[str, RawTable]) -> list[Problem]:
     problems = read + [p for p in problems if (p.file, p.row, p.column) not in seen]
     order = {raw.file: i for i, raw in enumerate(sorted(tables.values(), key=_table_rank))}
     problems.sort(key=lambda p: (p.severity != "error", order.get(p.file, -1), p.row or 0))
-    return list(dict.fromkeys(problems))
+    sheets = {raw.file: raw for raw in tables.values() if raw.sheet}
+    return [_with_cell(p, sheets) for p in dict.fromkeys(problems)]
+
+
+def _with_cell(problem: Problem, sheets: dict[str, RawTable]) -> Problem:
+    """A problem in a workbook cell names the cell as Excel does (``projects!H14``)."""
+    raw = sheets.get(problem.file)
+    ref = raw.cell_ref(problem.row, problem.column) if raw is not None else None
+    if ref is None:
+        return problem
+    return replace(problem, message=f"{problem.message} (cell {ref})")
 
 
 def _table_rank(raw: RawTable) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.tables import ID_COLUMNS, TABLES, RawTable, frame, table_key
+from pmo_opt.inputs.tables import ID_COLUMNS, INFO_SHEETS, TABLES, RawTable, frame, table_key
 
 
 def _cell_text(value: object, number_format: str = "General", is_id: bool = False) -> str:
@@ -85,6 +85,8 @@ def read_workbook(path: Path) -> dict[str, RawTable]:
                     )
                 )
                 continue
+            if name in INFO_SHEETS:
+                continue
             if name not in TABLES:
                 tables[name] = RawTable(name, file, pd.DataFrame(), usable=False)
                 continue
@@ -92,6 +94,7 @@ def read_workbook(path: Path) -> dict[str, RawTable]:
             if not hasattr(ws, "iter_rows"):  # a chart sheet
                 continue
             tables[name] = _read_sheet(name, file, ws)
+            tables[name].sheet = sheet
             if getattr(ws, "sheet_state", "visible") != "visible":
                 tables[name].problems.append(
                     Problem(
@@ -194,6 +197,12 @@ def _read_sheet(name: str, file: str, ws) -> RawTable:
             header = [table_key(h) for h in texts]
         records.append((r, texts))
     table = frame(name, file, records, decimal_comma=False)
+    if header:
+        from openpyxl.utils.cell import get_column_letter
+
+        table.letters = {
+            col: get_column_letter(j + 1) for j, col in reversed(list(enumerate(header))) if col
+        }
     table.problems.extend(unsaved)
     first_data = records[0][0] + 1 if records else 2
     for ref in merged:
