@@ -30,12 +30,15 @@ def inputs_of(args: argparse.Namespace):
     """The portfolio and scenario of a command, rolled forward to ``as_of`` when re-planning
     against a baseline (:func:`pmo_opt.inputs.baseline.replan_inputs`); the scenario's likely
     mistakes are printed as warnings."""
-    from pmo_opt.inputs.baseline import replan_inputs
+    from pmo_opt.inputs.baseline import baseline_warnings, replan_inputs
     from pmo_opt.inputs.load import load_portfolio
 
     portfolio = load_portfolio(args.portfolio, progress=progress)
     scenario = scenario_of(args)
-    portfolio, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
+    read, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
+    for problem in baseline_warnings(portfolio, scenario):
+        print(f"warning: {problem}", file=sys.stderr)
+    portfolio = read
     warn_scenario(portfolio, scenario)
     return portfolio, scenario
 
