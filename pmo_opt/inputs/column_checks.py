@@ -182,9 +182,22 @@ def check_number(t: TableView, col: str, spec: NumberSpec) -> None:
         huge,
         col,
         lambda i: (
-            f"{t.cell(i, col)!r} is beyond any sane {col} (at most {spec.magnitude:,.0f}); "
-            "check the unit and look for a typo such as a missing decimal point"
+            f"{t.cell(i, col)!r} cannot be meant as {col}: beyond {spec.magnitude:,.0f} the "
+            "solvers cannot hold it exactly; check the unit and look for a typo such as a "
+            "missing decimal point"
         ),
+    )
+    unusual = (value.abs() > spec.plausible) & ~huge
+    if spec.high is not None:
+        unusual &= ~(value > spec.high + 1e-9)
+    t.add(
+        unusual,
+        col,
+        lambda i: (
+            f"{t.cell(i, col)!r} is unusually large for {col} (more than {spec.plausible:,.0f}); "
+            "it is used as written: check the unit if it is not meant"
+        ),
+        "warning",
     )
 
 
