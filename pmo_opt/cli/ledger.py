@@ -81,6 +81,12 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
     with Ledger(args.ledger) as ledger:
         approval = ledger.approve(args.run, by=args.by, note=args.note or "")
+    if approval.already:
+        print(
+            f"run {approval.run_id} already is the approved plan of {approval.portfolio_name} "
+            f"(approved by {approval.approved_by} at {approval.approved_at}); nothing recorded"
+        )
+        return EXIT_OK
     before = f"; supersedes approval {approval.supersedes}" if approval.supersedes else ""
     print(
         f"approved run {approval.run_id} as the plan of {approval.portfolio_name} by "

@@ -4,7 +4,6 @@ empty and oversized files refused with a clear :class:`InputError`, every bad ce
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,9 +106,22 @@ def _read(path: str, stamp: int) -> pd.DataFrame:
 def _table(frame: pd.DataFrame, row_of, name: str) -> pd.DataFrame:
     problems: list[Problem] = []
     rows = []
+    first: dict[str, int] = {}
     for i, rec in enumerate(frame[list(COLUMNS)].itertuples(index=False)):
         pid, sel, start, finish = (str(v).strip() for v in rec)
         row = row_of(i)
+        if pid in first:
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "project_id",
+                    f"{pid!r} appears again (first in row {first[pid]}); a plan names each "
+                    "project once: delete one of the rows",
+                )
+            )
+            continue
+        first[pid] = row
         if sel not in ("0", "1"):
             problems.append(Problem(name, row, "selected", f"{sel!r} is not 0 or 1"))
             continue
@@ -132,9 +144,6 @@ def _table(frame: pd.DataFrame, row_of, name: str) -> pd.DataFrame:
                 months.normalise(finish) if chosen and months.is_month(finish) else None,
             )
         )
-    counts = Counter(r[0] for r in rows)
-    for pid in sorted(p for p, n in counts.items() if n > 1):
-        problems.append(Problem(name, None, "project_id", f"{pid!r} appears more than once"))
     if problems:
         shown = problems[:MAX_LISTED]
         if len(problems) > MAX_LISTED:

@@ -55,6 +55,8 @@ class Approval:
     approved_at: str
     note: str
     supersedes: int | None = None
+    #: True when the run already was the approved plan (nothing new was recorded)
+    already: bool = False
 
 
 class Ledger:
@@ -284,11 +286,20 @@ class Ledger:
             )
         with self._guard(f"approving run {run_id}", run_id):
             with transaction(self.engine, write=True) as conn:
-                previous = conn.execute(
-                    sa.select(sa.func.max(approvals.c.approval_id)).where(
-                        approvals.c.portfolio_name == run.portfolio_name
+                current = (
+                    conn.execute(
+                        sa.select(approvals)
+                        .where(approvals.c.portfolio_name == run.portfolio_name)
+                        .order_by(approvals.c.approval_id.desc())
+                        .limit(1)
                     )
-                ).scalar()
+                    .mappings()
+                    .first()
+                )
+                if current is not None and current["run_id"] == run_id:
+                    # approving the approved plan again would add a duplicate approval
+                    return Approval(**dict(current), already=True)
+                previous = current["approval_id"] if current is not None else None
                 values = {
                     "portfolio_name": run.portfolio_name,
                     "run_id": run_id,
