@@ -6,7 +6,8 @@ holds :data:`KEY_ENV`, HMAC-SHA-256 with that key) of the previous digest and th
 content as the database holds it. Editing a run, a decision, a file hash or an approval with any
 SQLite or SQL tool, deleting one, or inserting one outside pmo-opt breaks the chain at that
 record, and :func:`verify_chain` names it. Without the key, someone who can write the database
-can recompute the whole chain; with it, nobody without the key can. Deleting the newest records
+can recompute the whole chain; with it, nobody without the key can (verify with the key set
+refuses any record written without it, so set the key before the ledger's first record). Deleting the newest records
 together with their chain rows is only visible against a digest kept elsewhere (``pmo-opt
 ledger verify`` prints the newest).
 
@@ -136,6 +137,10 @@ def verify_chain(conn: Connection) -> Verdict:
             break
         if row["keyed"] and key is None:
             broken = f"{what} is keyed: set {KEY_ENV} to the ledger's key to verify it"
+            break
+        if key is not None and not row["keyed"]:
+            # with the key, an unkeyed record is one anybody could have recomputed
+            broken = f"{what} is not keyed although {KEY_ENV} is set: written without the key"
             break
         text = content(conn, row["kind"], row["ref"])
         if text is None:
