@@ -60,9 +60,10 @@ def baseline_resolver(args: argparse.Namespace):
     return resolve
 
 
-def record_run(args: argparse.Namespace, make_record) -> bool:
+def record_run(args: argparse.Namespace, make_record, quiet: bool = False) -> bool:
     """Record a run in the ledger after its files are written; on failure say so on stderr
-    (``ledger: ...``) and return False, the files stay."""
+    (``ledger: ...``) and return False, the files stay. ``quiet``: no line when recorded (a
+    stopped run prints one line, the reason it stopped)."""
     from pmo_opt.ledger import Ledger, masked
 
     try:
@@ -72,7 +73,8 @@ def record_run(args: argparse.Namespace, make_record) -> bool:
     except PmoError as exc:  # a LedgerError, or check_plan refusing the inputs
         print(f"ledger: {exc}", file=sys.stderr)
         return False
-    print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
+    if not quiet:
+        print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
     return True
 
 

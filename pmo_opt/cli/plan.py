@@ -52,9 +52,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from pmo_opt.ledger import new_run_id, utc_now
 
     run_id, started = new_run_id(), utc_now()
+    from pmo_opt.present.stopping import stoppable
+
     try:
-        plan, portfolio, scenario, code = _plan(args, run_id)
-    except PmoError as exc:
+        with stoppable():  # SIGTERM raises here as Ctrl-C does, instead of a silent end
+            plan, portfolio, scenario, code = _plan(args, run_id)
+    except (PmoError, KeyboardInterrupt) as exc:
+        stopped = isinstance(exc, KeyboardInterrupt)
+        if stopped:
+            _drop_empty_out(args)
         if not args.no_ledger:  # the failure is recorded, then reported as usual
             from pmo_opt.ledger import failed_record
 
@@ -63,11 +69,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 started_at=started,
                 command=args.command_line,
                 portfolio_path=args.portfolio,
-                error=str(exc),
+                error=(str(exc) or "stopped by SIGINT") if stopped else str(exc),
                 scenario_path=args.scenario,
-                out_dir=args.out,
+                out_dir=args.out if args.out and Path(args.out).is_dir() else None,
             )
-            record_run(args, lambda: record)
+            record_run(args, lambda: record, quiet=stopped)
         raise
     if args.no_ledger:
         return code
@@ -88,6 +94,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
 
     return code if record_run(args, record) else EXIT_OTHER
+
+
+def _drop_empty_out(args: argparse.Namespace) -> None:
+    """A plan stopped before it wrote anything leaves no empty ``--out`` folder behind."""
+    out = Path(args.out) if getattr(args, "out", None) else None
+    if out is not None and out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
 
 
 def _plan(args: argparse.Namespace, run_id: str):
