@@ -25,12 +25,13 @@ def _portfolio(tmp_path: Path) -> Path:
     return tmp_path / "pf"
 
 
-def _plan(tmp_path: Path, baseline: Path, capsys) -> tuple[int, str]:
+def _plan(tmp_path: Path, baseline: Path, capsys) -> tuple[int, str, str]:
     folder = _portfolio(tmp_path)
     args = ["plan", str(folder), "--set", "horizon_start=2027-01", "--set", "horizon_months=4"]
     args += ["--set", "objective=benefit", "--set", f"baseline={baseline}"]
     code = main([*args, "--set", "time_limit_s=5", "--out", str(tmp_path / "out")])
-    return code, capsys.readouterr().err
+    captured = capsys.readouterr()
+    return code, captured.err, captured.out
 
 
 @pytest.mark.parametrize(
@@ -43,7 +44,7 @@ def _plan(tmp_path: Path, baseline: Path, capsys) -> tuple[int, str]:
 def test_binary_baseline_exits_2_with_one_message(tmp_path: Path, capsys, content: bytes):
     path = tmp_path / "plan.csv"
     path.write_bytes(content)
-    code, err = _plan(tmp_path, path, capsys)
+    code, err, out = _plan(tmp_path, path, capsys)
     assert code == 2
     assert "plan.csv" in err and "not a text file" in err and "Traceback" not in err
 
@@ -67,7 +68,7 @@ def test_semicolon_baseline_without_hint_is_read(tmp_path: Path):
 def test_header_only_baseline_is_an_error_not_nothing_approved(tmp_path: Path, capsys):
     path = tmp_path / "plan.csv"
     path.write_text(HEADER, encoding="utf-8")
-    code, err = _plan(tmp_path, path, capsys)
+    code, err, out = _plan(tmp_path, path, capsys)
     assert code == 2 and "no rows" in err and "approves nothing" in err
 
 
@@ -83,12 +84,13 @@ def test_many_unknown_ids_are_fast_and_warned_about_with_a_capped_list(tmp_path:
     rows = [f"X{i:06d},1,2027-01,2027-02" for i in range(100_000)]
     path.write_text(HEADER + "A,1,2027-01,2027-02\n" + "\n".join(rows) + "\n", encoding="utf-8")
     started = time.perf_counter()
-    code, err = _plan(tmp_path, path, capsys)
+    code, err, out = _plan(tmp_path, path, capsys)
     elapsed = time.perf_counter() - started
     assert code == 0, err
     assert "100,000 selected project(s) of the baseline are not in the portfolio" in err
     assert "'X000000'" in err and "'X000099'" not in err
     assert len(err) < 5_000, len(err)
+    assert len(out) < 5_000, len(out)  # the gone list is capped on stdout too
     assert elapsed < 30, elapsed
 
 

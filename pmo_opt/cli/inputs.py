@@ -37,7 +37,7 @@ def inputs_of(args: argparse.Namespace):
     scenario = scenario_of(args)
     read, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
     for problem in baseline_warnings(portfolio, scenario):
-        print(f"warning: {problem}", file=sys.stderr)
+        print(str(problem), file=sys.stderr)  # the problem says "warning: " itself
     portfolio = read
     warn_scenario(portfolio, scenario)
     return portfolio, scenario

@@ -17,6 +17,8 @@ print = echo  # noqa: A001 - every line this module prints goes through terminal
 
 #: from this many projects on, ``plan`` says on stderr that it is planning (it takes a while)
 PROGRESS_PROJECTS = 1_000
+#: project ids a re-plan line names one by one; the rest are counted
+MAX_LISTED = 20
 
 
 def engine_name(portfolio, scenario) -> str:
@@ -41,7 +43,9 @@ def replan_lines(plan) -> list[str]:
     ]
     for label, key in (("entering", "entering"), ("leaving", "leaving"), ("gone", "gone")):
         if facts[key]:
-            lines.append(f"  {label}: {', '.join(facts[key])}")
+            ids = list(facts[key])
+            more = f", ... ({len(ids):,} in all)" if len(ids) > MAX_LISTED else ""
+            lines.append(f"  {label}: {', '.join(ids[:MAX_LISTED])}{more}")
     if facts["moving"]:
         moved = ", ".join(f"{p} ({n} mo)" for p, n in facts["moving"].items())
         lines.append(f"  moving: {moved}")

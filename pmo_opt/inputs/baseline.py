@@ -181,8 +181,10 @@ def replan_inputs(
     pr = portfolio.projects.copy()
     demand = portfolio.demand.copy()
     done: list[str] = []
-    for p, row in table[table["selected"]].iterrows():
-        if p not in pr.index or pr.at[p, "status"] == "in_flight":
+    # only projects the portfolio lists roll forward (a baseline of 100,000 unknown ids is fast)
+    known = table[table["selected"] & table.index.isin(pr.index)]
+    for p, row in known.iterrows():
+        if pr.at[p, "status"] == "in_flight":
             continue  # the data wins: cancelled, or already rolled forward with its own duration
         elapsed = a - months.to_ordinal(row["start"])
         if elapsed <= 0:
@@ -266,7 +268,7 @@ def baseline_of(portfolio: Portfolio, scenario: Scenario) -> Baseline | None:
         here["frozen"] = started.astype(bool)
     else:
         here["frozen"] = here.index.isin(scenario.freeze)
-    gone = tuple(sorted(p for p in table.index[table["selected"]] if p not in pr.index))
+    gone = tuple(sorted(table.index[table["selected"] & ~table.index.isin(pr.index)]))
     return Baseline(
         here[["selected", "start", "original_start", "in_flight", "frozen"]], gone, first
     )
