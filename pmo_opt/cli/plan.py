@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
 
 from pmo_opt.cli.inputs import inputs_of
@@ -56,7 +57,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from pmo_opt.ledger import new_run_id, utc_now
 
     run_id, started = new_run_id(), utc_now()
-    from pmo_opt.present.stopping import stoppable
+    from pmo_opt.present.stopping import STOPPED, Interrupted, stoppable
 
     try:
         with stoppable():  # SIGTERM raises here as Ctrl-C does, instead of a silent end
@@ -64,6 +65,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except (PmoError, KeyboardInterrupt) as exc:
         stopped = isinstance(exc, KeyboardInterrupt)
         if stopped:
+            # the signal, not the exception's text: raised inside a codec, it is reworded
+            name = signal.Signals(STOPPED[-1]).name if STOPPED else "SIGINT"
+            exc = Interrupted(f"stopped by {name}")
             _drop_empty_out(args)
         if not args.no_ledger:  # the failure is recorded, then reported as usual
             from pmo_opt.ledger import failed_record
@@ -73,11 +77,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 started_at=started,
                 command=args.command_line,
                 portfolio_path=args.portfolio,
-                error=(str(exc) or "stopped by SIGINT") if stopped else str(exc),
+                error=str(exc),
                 scenario_path=args.scenario,
                 out_dir=args.out if args.out and Path(args.out).is_dir() else None,
             )
             record_run(args, lambda: record, quiet=stopped)
+        if stopped:
+            raise exc from None
         raise
     if args.no_ledger:
         return code
