@@ -105,13 +105,14 @@ def test_semicolon_file_reads_decimal_comma_and_thousands(tmp_path: Path):
     projects = [
         ["project_id", "duration", "cost", "benefit"],
         ["007", "2", "1.234,5", "1,5"],
-        ["P2", "2", "2.000", "0,25"],  # a lone dot is a decimal point, even here
+        # German Excel's 2,000: the column's 1.234,5 says '.' groups thousands (issue 26)
+        ["P2", "2", "2.000", "0,25"],
     ]
     folder = write_csvs(tmp_path / "p", ";", tables={**TABLE_ROWS, "projects": projects})
     tables = read_tables(folder)
     assert tables["projects"].decimal_comma
     p = load_portfolio(folder)
-    assert p.projects["cost"].tolist() == [1234.5, 2.0]
+    assert p.projects["cost"].tolist() == [1234.5, 2000.0]
     assert p.projects["benefit"].tolist() == [1.5, 0.25]
 
 

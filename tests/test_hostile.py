@@ -242,9 +242,20 @@ def test_6_huge_numbers_are_input_errors(sample: Path, capsys):
     edit(sample, "projects", 4, "cost", "1e20")
     code, _, err = run(capsys, "plan", str(sample))
     assert code == 2
-    assert "demand.csv:3:fte: '1e308' is beyond any sane fte (at most 10,000)" in err
-    assert "projects.csv:4:cost: '1e20' is beyond any sane cost" in err
+    assert "demand.csv:3:fte: '1e308' cannot be meant as fte: beyond 100,000,000" in err
+    assert "projects.csv:4:cost: '1e20' cannot be meant as cost: beyond" in err
     assert "Traceback" not in err
+
+
+def test_6_unusual_but_possible_numbers_are_warnings(sample: Path, capsys):
+    # issue 26: 15,000 FTE of developers was refused as "beyond any sane fte"
+    edit(sample, "capacity", 2, "fte", "15000")
+    edit(sample, "projects", 4, "cost", "1e12")
+    code, out, err = run(capsys, "validate", str(sample))
+    assert code == 0, err
+    both = out + err
+    assert "capacity.csv:2:fte: warning: '15000' is unusually large for fte" in both
+    assert "projects.csv:4:cost: warning: '1e12' is unusually large for cost" in both
 
 
 # --------------------------------------------------------------------------------------------

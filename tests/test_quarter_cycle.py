@@ -165,3 +165,14 @@ def test_the_second_quarter_pages_open_in_chromium_and_read_in_order(cycle):
         assert "Harbourline Mutual" in text, name
     brief = texts["06-board-summary"]
     assert brief.index("Since the approved plan") < brief.index("The decision asked")
+
+
+def test_history_and_diff_run_both_ways_without_a_traceback(cycle):
+    top, folder = cycle["top"], cycle["folder"]
+    history = _run(top, "history")
+    assert "check FAILED" not in history.stdout
+    q1 = json.loads((top / "q1" / "summary.json").read_text(encoding="utf-8"))["run_id"]
+    q2 = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["run_id"]
+    forward = _run(top, "diff", q1, q2)
+    backward = _run(top, "diff", q2, q1)
+    assert "P076" in forward.stdout and "P076" in backward.stdout

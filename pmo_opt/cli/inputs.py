@@ -31,12 +31,15 @@ def inputs_of(args: argparse.Namespace):
     """The portfolio and scenario of a command, rolled forward to ``as_of`` when re-planning
     against a baseline (:func:`pmo_opt.inputs.baseline.replan_inputs`); the scenario's likely
     mistakes are printed as warnings."""
-    from pmo_opt.inputs.baseline import replan_inputs
+    from pmo_opt.inputs.baseline import baseline_warnings, replan_inputs
     from pmo_opt.inputs.load import load_portfolio
 
     portfolio = load_portfolio(args.portfolio, progress=progress)
     scenario = scenario_of(args)
-    portfolio, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
+    read, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
+    for problem in baseline_warnings(portfolio, scenario):
+        print(str(problem), file=sys.stderr)  # the problem says "warning: " itself
+    portfolio = read
     if scenario.baseline is not None and not portfolio.own_settings:
         from pmo_opt.inputs.settings_carry import approved_quarter, quarter_settings
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pmo_opt.cli.outputs import record_out_files
-from pmo_opt.cli.terminal import EXIT_OK, echo
+from pmo_opt.cli.terminal import EXIT_OK, EXIT_OTHER, echo
 from pmo_opt.errors import LedgerError, PmoError
 
 print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
@@ -43,9 +43,10 @@ def baseline_resolver(args: argparse.Namespace):
     return resolve
 
 
-def record_run(args: argparse.Namespace, make_record) -> bool:
+def record_run(args: argparse.Namespace, make_record, quiet: bool = False) -> bool:
     """Record a run in the ledger after its files are written; on failure say so on stderr
-    (``ledger: ...``) and return False, the files stay."""
+    (``ledger: ...``) and return False, the files stay. ``quiet``: no line when recorded (a
+    stopped run prints one line, the reason it stopped)."""
     from pmo_opt.ledger import Ledger, masked
 
     try:
@@ -55,7 +56,8 @@ def record_run(args: argparse.Namespace, make_record) -> bool:
     except PmoError as exc:  # a LedgerError, or check_plan refusing the inputs
         print(f"ledger: {exc}", file=sys.stderr)
         return False
-    print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
+    if not quiet:
+        print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
     return True
 
 
@@ -64,6 +66,12 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
     with Ledger(args.ledger) as ledger:
         approval = ledger.approve(args.run, by=args.by, note=args.note or "")
+    if approval.already:
+        print(
+            f"run {approval.run_id} already is the approved plan of {approval.portfolio_name} "
+            f"(approved by {approval.approved_by} at {approval.approved_at}); nothing recorded"
+        )
+        return EXIT_OK
     before = f"; supersedes approval {approval.supersedes}" if approval.supersedes else ""
     print(
         f"approved run {approval.run_id} as the plan of {approval.portfolio_name} by "
@@ -72,10 +80,44 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def warn_broken(ledger) -> None:
+    """One loud line on stderr when the ledger's hash chain is broken (history and diff still
+    show what the ledger holds, so that the forgery can be seen)."""
+    verdict = ledger.verify()
+    if verdict.broken is not None:
+        print(
+            f"WARNING: the ledger was changed outside pmo-opt: {verdict.broken}; what follows "
+            "cannot be trusted (`pmo-opt ledger verify`)",
+            file=sys.stderr,
+        )
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from pmo_opt.ledger import Ledger
+
+    with Ledger(args.ledger) as ledger:
+        verdict = ledger.verify()
+    if verdict.broken is not None:
+        print(f"ledger verify: BROKEN: {verdict.broken}", file=sys.stderr)
+        return EXIT_OTHER
+    keyed = " (HMAC-keyed)" if verdict.keyed else ""
+    before = (
+        f"; {verdict.unchained} record(s) from before the chain are not chained"
+        if verdict.unchained
+        else ""
+    )
+    print(
+        f"ledger verify: {verdict.chained} chained record(s) intact{keyed}{before}; "
+        f"newest digest {verdict.head}"
+    )
+    return EXIT_OK
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from pmo_opt.ledger import Ledger, history_text
 
     with Ledger(args.ledger) as ledger:
+        warn_broken(ledger)
         table = ledger.history(project=args.project, since=args.since)
     print(history_text(table, args.project))
     if args.out:
@@ -89,6 +131,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from pmo_opt.ledger import Ledger, diff_text
 
     with Ledger(args.ledger) as ledger:
+        warn_broken(ledger)
         print(diff_text(ledger.diff(args.run_a, args.run_b)))
     return EXIT_OK
 
@@ -137,3 +180,12 @@ def add_ledger_commands(sub) -> None:
     p.add_argument("run_b", metavar="RUN_B", help="a run id, or a report / plan folder")
     add_ledger(p)
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser(
+        "ledger",
+        help="check the ledger's hash chain  e.g. ledger verify",
+        description="Check that no run, decision, file hash or approval was changed outside "
+        "pmo-opt (set PMO_OPT_LEDGER_KEY to the ledger's key when it is keyed).",
+    )
+    p.add_argument("action", choices=["verify"], help="verify: check the hash chain")
+    add_ledger(p)
+    p.set_defaults(func=cmd_verify)

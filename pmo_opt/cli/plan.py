@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from pathlib import Path
 
 from pmo_opt.cli.inputs import inputs_of
@@ -17,6 +18,8 @@ print = echo  # noqa: A001 - every line this module prints goes through terminal
 
 #: from this many projects on, ``plan`` says on stderr that it is planning (it takes a while)
 PROGRESS_PROJECTS = 1_000
+#: project ids a re-plan line names one by one; the rest are counted
+MAX_LISTED = 20
 
 
 def engine_name(portfolio, scenario) -> str:
@@ -41,7 +44,9 @@ def replan_lines(plan) -> list[str]:
     ]
     for label, key in (("entering", "entering"), ("leaving", "leaving"), ("gone", "gone")):
         if facts[key]:
-            lines.append(f"  {label}: {', '.join(facts[key])}")
+            ids = list(facts[key])
+            more = f", ... ({len(ids):,} in all)" if len(ids) > MAX_LISTED else ""
+            lines.append(f"  {label}: {', '.join(ids[:MAX_LISTED])}{more}")
     if facts["moving"]:
         moved = ", ".join(f"{p} ({n} mo)" for p, n in facts["moving"].items())
         lines.append(f"  moving: {moved}")
@@ -52,9 +57,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from pmo_opt.ledger import new_run_id, utc_now
 
     run_id, started = new_run_id(), utc_now()
+    from pmo_opt.present.stopping import STOPPED, Interrupted, stoppable
+
     try:
-        plan, portfolio, scenario, code = _plan(args, run_id)
-    except PmoError as exc:
+        with stoppable():  # SIGTERM raises here as Ctrl-C does, instead of a silent end
+            plan, portfolio, scenario, code = _plan(args, run_id)
+    except (PmoError, KeyboardInterrupt) as exc:
+        stopped = isinstance(exc, KeyboardInterrupt)
+        if stopped:
+            # the signal, not the exception's text: raised inside a codec, it is reworded
+            name = signal.Signals(STOPPED[-1]).name if STOPPED else "SIGINT"
+            exc = Interrupted(f"stopped by {name}")
+            _drop_empty_out(args)
         if not args.no_ledger:  # the failure is recorded, then reported as usual
             from pmo_opt.ledger import failed_record
 
@@ -65,9 +79,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 portfolio_path=args.portfolio,
                 error=str(exc),
                 scenario_path=args.scenario,
-                out_dir=args.out,
+                out_dir=args.out if args.out and Path(args.out).is_dir() else None,
             )
-            record_run(args, lambda: record)
+            record_run(args, lambda: record, quiet=stopped)
+        if stopped:
+            raise exc from None
         raise
     if args.no_ledger:
         return code
@@ -94,6 +110,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
 
     return code if record_run(args, record) else EXIT_OTHER
+
+
+def _drop_empty_out(args: argparse.Namespace) -> None:
+    """A plan stopped before it wrote anything leaves no empty ``--out`` folder behind."""
+    out = Path(args.out) if getattr(args, "out", None) else None
+    if out is not None and out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
 
 
 def _plan(args: argparse.Namespace, run_id: str):

@@ -17,20 +17,21 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
+from pmo_opt.inputs.baseline_file import COLUMNS, read_baseline  # noqa: F401 - re-exported
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 from pmo_opt.paths import resolve
 
 #: baseline values the ledger resolves (besides run ids)
 LEDGER_WORDS = ("approved",)
-COLUMNS = ("project_id", "selected", "start", "finish")
+#: ids named one by one in a warning; the rest are counted
+MAX_NAMED = 10
 
 
 def resolve_baseline(value: str | Path, resolver: Callable[[str], Path] | None = None) -> Path:
@@ -77,69 +78,33 @@ def resolve_baseline(value: str | Path, resolver: Callable[[str], Path] | None =
     )
 
 
-def read_baseline(path: str | Path) -> pd.DataFrame:
-    """A baseline ``plan.csv`` as a table indexed by ``project_id``: ``selected`` (bool),
-    ``start``, ``finish`` (``YYYY-MM`` or ``None``); bad rows are an :class:`InputError`."""
-    p = Path(path)
-    stamp = p.stat().st_mtime_ns if p.is_file() else 0
-    return _read(str(p), stamp).copy()
+def baseline_warnings(portfolio: Portfolio, scenario: Scenario) -> list[Problem]:
+    """Baseline projects the portfolio does not list, as one warning (a count and a capped list).
 
-
-@lru_cache(maxsize=16)
-def _read(path: str, stamp: int) -> pd.DataFrame:
-    name = Path(path).name
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            [Problem(name, None, None, f"cannot read the baseline plan: {exc}")]
-        ) from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    None,
-                    c,
-                    "missing column; a baseline is a plan.csv as `pmo-opt plan` writes it "
-                    "(project_id, selected, start, finish)",
-                )
-                for c in missing
-            ]
+    They are taken as cancelled; an id that was never in the portfolio (another portfolio's
+    plan, a typo) would otherwise pass unnoticed. ``portfolio`` is the one read from the data,
+    before :func:`replan_inputs` drops completed work.
+    """
+    if scenario.baseline is None:
+        return []
+    path = resolve_baseline(scenario.baseline)
+    table = read_baseline(path)
+    missing = [p for p in table.index[table["selected"]] if p not in portfolio.projects.index]
+    if not missing:
+        return []
+    shown = ", ".join(map(repr, missing[:MAX_NAMED]))
+    more = f", ... ({len(missing):,} in all)" if len(missing) > MAX_NAMED else ""
+    return [
+        Problem(
+            path.name,
+            None,
+            "project_id",
+            f"{len(missing):,} selected project(s) of the baseline are not in the portfolio "
+            f"and are taken as cancelled: {shown}{more}; if that is not so, check that the "
+            "baseline is this portfolio's approved plan",
+            "warning",
         )
-    problems: list[Problem] = []
-    rows = []
-    for i, rec in enumerate(raw[list(COLUMNS)].itertuples(index=False), start=2):
-        pid, sel, start, finish = (str(v).strip() for v in rec)
-        if sel not in ("0", "1"):
-            problems.append(Problem(name, i, "selected", f"{sel!r} is not 0 or 1"))
-            continue
-        chosen = sel == "1"
-        for col, month in (("start", start), ("finish", finish)):
-            if chosen and not months.is_month(month):
-                problems.append(
-                    Problem(
-                        name, i, col, f"{month!r} is not a month; a selected project needs YYYY-MM"
-                    )
-                )
-        rows.append(
-            (
-                pid,
-                chosen,
-                months.normalise(start) if chosen and months.is_month(start) else None,
-                months.normalise(finish) if chosen and months.is_month(finish) else None,
-            )
-        )
-    ids = [r[0] for r in rows]
-    for pid in sorted({p for p in ids if ids.count(p) > 1}):
-        problems.append(Problem(name, None, "project_id", f"{pid!r} appears more than once"))
-    if problems:
-        raise InputError(problems)
-    table = pd.DataFrame(rows, columns=list(COLUMNS)).set_index("project_id")
-    table["selected"] = table["selected"].astype(bool)
-    return table
+    ]
 
 
 @dataclass(frozen=True)
@@ -216,8 +181,10 @@ def replan_inputs(
     pr = portfolio.projects.copy()
     demand = portfolio.demand.copy()
     done: list[str] = []
-    for p, row in table[table["selected"]].iterrows():
-        if p not in pr.index or pr.at[p, "status"] == "in_flight":
+    # only projects the portfolio lists roll forward (a baseline of 100,000 unknown ids is fast)
+    known = table[table["selected"] & table.index.isin(pr.index)]
+    for p, row in known.iterrows():
+        if pr.at[p, "status"] == "in_flight":
             continue  # the data wins: cancelled, or already rolled forward with its own duration
         elapsed = a - months.to_ordinal(row["start"])
         if elapsed <= 0:
@@ -301,7 +268,7 @@ def baseline_of(portfolio: Portfolio, scenario: Scenario) -> Baseline | None:
         here["frozen"] = started.astype(bool)
     else:
         here["frozen"] = here.index.isin(scenario.freeze)
-    gone = tuple(sorted(p for p in table.index[table["selected"]] if p not in pr.index))
+    gone = tuple(sorted(table.index[table["selected"] & ~table.index.isin(pr.index)]))
     return Baseline(
         here[["selected", "start", "original_start", "in_flight", "frozen"]], gone, first
     )

@@ -11,8 +11,9 @@ import pandas as pd
 
 from pmo_opt.errors import Problem
 from pmo_opt.inputs import months
-from pmo_opt.inputs.cells import choice_text, parse_number, suggest
-from pmo_opt.inputs.rules import AMOUNT, MAX_DURATION, MAX_PER_RULE, NUMBERS, YEARS
+from pmo_opt.inputs.cells import choice_text, suggest
+from pmo_opt.inputs.numbers import ColumnNumbers, read_column, read_table
+from pmo_opt.inputs.rules import MAX_DURATION, MAX_PER_RULE, NUMBERS, YEARS
 from pmo_opt.inputs.tables import RawTable
 
 
@@ -24,6 +25,7 @@ class TableView:
         self.df = raw.frame.reset_index(drop=True)
         self.out = problems
         self._cache: dict[tuple[str, str], pd.Series] = {}
+        self._numbers: dict[str, ColumnNumbers] | None = None
 
     def __len__(self) -> int:
         return len(self.df)
@@ -45,17 +47,20 @@ class TableView:
             self._cache[key] = choice_text(self.text(col))
         return self._cache[key]
 
+    def numbers(self, col: str) -> ColumnNumbers:
+        """A numeric column read by the convention its cells (or the file's) decide."""
+        if self._numbers is None:
+            columns = {c: self.text(c).tolist() for c in NUMBERS.get(self.name, {}) if self.has(c)}
+            self._numbers = read_table(columns, self.name, self.raw.decimal_comma)
+        if col not in self._numbers:
+            self._numbers[col] = read_column(self.text(col).tolist())
+        return self._numbers[col]
+
     def number(self, col: str) -> pd.Series:
-        """Parsed numbers; NaN where empty or not a valid number."""
+        """Parsed numbers; NaN where empty, not a valid number or against the column's convention."""
         key = ("number", col)
         if key not in self._cache:
-            spec = NUMBERS.get(self.name, {}).get(col, AMOUNT)
-            values = [
-                parse_number(
-                    v, self.raw.decimal_comma, percent=spec.percent, fraction=spec.fraction
-                )
-                for v in self.text(col)
-            ]
+            values = self.numbers(col).values
             self._cache[key] = pd.Series([np.nan if v is None else v for v in values], dtype=float)
         return self._cache[key]
 

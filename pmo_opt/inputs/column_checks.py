@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pmo_opt.errors import Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.cells import choice_text, suggest
 from pmo_opt.inputs.checked_table import TableView, listing
+from pmo_opt.inputs.numbers import SPOKEN, ColumnNumbers, conflict_message
 from pmo_opt.inputs.rules import (
     CHOICES,
     IDENTIFIERS,
@@ -161,7 +163,13 @@ def check_number(t: TableView, col: str, spec: NumberSpec) -> None:
         )
     elif spec.required:
         t.add(empty, col, lambda i: f"{col} is empty; fill in a number (0 if none)")
-    bad = ~empty & value.isna()
+    read = t.numbers(col)
+    conflict = np.zeros(len(text), dtype=bool)
+    conflict[read.conflicts] = True
+    t.add(conflict, col, lambda i: conflict_message(t.cell(i, col), col, read, spec))
+    if read.guessed:
+        check_guessed(t, col, read)
+    bad = ~empty & value.isna() & ~conflict
     t.add(bad, col, lambda i: number_message(t.cell(i, col), spec))
     if spec.integer:
         frac = value.notna() & ((value - value.round()).abs() > 1e-9)
@@ -185,9 +193,38 @@ def check_number(t: TableView, col: str, spec: NumberSpec) -> None:
         huge,
         col,
         lambda i: (
-            f"{t.cell(i, col)!r} is beyond any sane {col} (at most {spec.magnitude:,.0f}); "
-            "check the unit and look for a typo such as a missing decimal point"
+            f"{t.cell(i, col)!r} cannot be meant as {col}: beyond {spec.magnitude:,.0f} the "
+            "solvers cannot hold it exactly; check the unit and look for a typo such as a "
+            "missing decimal point"
         ),
+    )
+    unusual = (value.abs() > spec.plausible) & ~huge
+    if spec.high is not None:
+        unusual &= ~(value > spec.high + 1e-9)
+    t.add(
+        unusual,
+        col,
+        lambda i: (
+            f"{t.cell(i, col)!r} is unusually large for {col} (more than {spec.plausible:,.0f}); "
+            "it is used as written: check the unit if it is not meant"
+        ),
+        "warning",
+    )
+
+
+def check_guessed(t: TableView, col: str, read: ColumnNumbers) -> None:
+    """One warning for a column whose cells read differently in the two conventions and that
+    nothing in the file decides (``1.250`` alone in a semicolon file is taken as 1,250)."""
+    first = read.guessed[0]
+    value = read.values[first]
+    t.note(
+        t.row(first),
+        col,
+        f"{len(read.guessed)} cell(s) of {col} such as {t.cell(first, col)!r} read as "
+        f"{value:,.10g} with {SPOKEN[read.convention]}, as the file's separator suggests: no cell "
+        "of the file shows which convention it uses; if that is wrong, write the numbers "
+        "unambiguously (e.g. 1250 or 1,25)",
+        "warning",
     )
 
 

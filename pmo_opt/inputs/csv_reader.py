@@ -89,7 +89,8 @@ def _decode_mixed(raw: bytes) -> tuple[str, list[tuple[int, str, str]]] | None:
     return "".join(parts), odd
 
 
-def _read_csv(path: Path, name: str) -> RawTable:
+def read_csv_table(path: Path, name: str) -> RawTable:
+    """One CSV file as a :class:`RawTable`: encoding and separator detected, problems kept."""
     label = path.name
     raw = path.read_bytes()
     if not raw or raw.isspace():  # not raw.strip(): no copy of a large file
@@ -181,7 +182,7 @@ def read_folder(folder: Path, progress: Callable[[str], None] | None = None) -> 
             size = f.stat().st_size
             if progress is not None and size >= table_spec.PROGRESS_BYTES:
                 progress(f"reading {f.name} ({size / 1e6:,.0f} MB)")
-            tables[name] = _read_csv(f, name)
+            tables[name] = read_csv_table(f, name)
         else:
             tables[name] = RawTable(name, f.name, pd.DataFrame(), usable=False)
     return tables

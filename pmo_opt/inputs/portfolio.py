@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pmo_opt.inputs.cells import choice_text, to_number
 from pmo_opt.inputs.months import normalise
+from pmo_opt.inputs.numbers import ColumnNumbers, read_table
+from pmo_opt.inputs.rules import NUMBERS
 from pmo_opt.inputs.tables import DEFAULT_SETTINGS, RawTable
 
 
@@ -87,8 +90,19 @@ def build_portfolio(
     """
 
     def num(name: str, column: str, **kinds: bool) -> pd.Series:
+        # the same reading as validation's (TableView.numbers): the column's own convention
         raw = tables.get(name)
-        return to_number(_col(raw, column), raw.decimal_comma if raw else False, **kinds)
+        if raw is None or not raw.usable or column not in raw.frame.columns:
+            return to_number(_col(raw, column), **kinds)
+        if name not in read:
+            present = [c for c in NUMBERS.get(name, {}) if c in raw.frame.columns]
+            cells = {c: [str(v).strip() for v in raw.frame[c].tolist()] for c in present}
+            read[name] = read_table(cells, name, raw.decimal_comma)
+        values = read[name][column].values
+        index = raw.frame.index
+        return pd.Series([np.nan if v is None else v for v in values], index=index, dtype=float)
+
+    read: dict[str, dict[str, ColumnNumbers]] = {}
 
     pr = tables["projects"]
     projects = pd.DataFrame(

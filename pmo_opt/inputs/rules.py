@@ -15,10 +15,15 @@ YEARS = (1900, 2199)
 ACTIVE = ("committed", "in_flight")
 #: rows one rule reports one by one; the rest are counted (see ``TableView.add``)
 MAX_PER_RULE = 20
-#: FTE beyond this is not a team (10,000 people on one role in one month)
-MAX_FTE = 1e4
-#: money, benefit, scores and weights beyond this are typos or the wrong unit
-MAX_AMOUNT = 1e13
+#: FTE beyond this is unusual (10,000 people on one role in one month): accepted, with a warning
+PLAUSIBLE_FTE = 1e4
+#: money, benefit, scores and weights beyond this are unusual (a typo or the wrong unit?): warned
+PLAUSIBLE_AMOUNT = 1e11
+#: FTE beyond this cannot be meant: the solver's FTE scaling (x 10,000) would leave 64 bits
+MAX_FTE = 1e8
+#: amounts beyond this cannot be meant: a float no longer holds their cents (2**53 ~ 9e15), and
+#: the solvers' arithmetic breaks down (1e308 -> inf)
+MAX_AMOUNT = 1e15
 NEEDS = ("requires", "finish_to_start")
 
 
@@ -34,8 +39,10 @@ class NumberSpec:
     high_fix: str = ""
     percent: bool = False
     fraction: bool = False
-    #: largest sane absolute value; beyond it the solver's arithmetic breaks (1e308 -> inf)
+    #: largest absolute value that can be meant; beyond it the solver's arithmetic breaks
     magnitude: float = MAX_AMOUNT
+    #: largest usual absolute value; beyond it (up to ``magnitude``) a warning names the cell
+    plausible: float = PLAUSIBLE_AMOUNT
 
 
 AMOUNT = NumberSpec()
@@ -67,13 +74,13 @@ NUMBERS: dict[str, dict[str, NumberSpec]] = {
         ),
     },
     "demand": {
-        "fte": NumberSpec(required=True, magnitude=MAX_FTE),
+        "fte": NumberSpec(required=True, magnitude=MAX_FTE, plausible=PLAUSIBLE_FTE),
         "month_offset": NumberSpec(integer=True, low_fix="month_offset counts from 0"),
     },
-    "capacity": {"fte": NumberSpec(required=True, magnitude=MAX_FTE)},
+    "capacity": {"fte": NumberSpec(required=True, magnitude=MAX_FTE, plausible=PLAUSIBLE_FTE)},
     "roles": {
         **dict.fromkeys(("cost_per_fte_month", "hire_cost_per_fte_month"), AMOUNT),
-        "max_hire_fte": NumberSpec(magnitude=MAX_FTE),
+        "max_hire_fte": NumberSpec(magnitude=MAX_FTE, plausible=PLAUSIBLE_FTE),
     },
     "budget": {"amount": NumberSpec(required=True)},
     "criteria": {"weight": NumberSpec(required=True)},

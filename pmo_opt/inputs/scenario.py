@@ -358,7 +358,11 @@ def with_overrides(base: Scenario, changes: dict[str, Any], where: str = "--set"
 
 
 def parse_sets(items: list[str]) -> dict[str, str]:
-    """``['time_limit_s=10', 'force_in=P1,P2']`` -> dict; a malformed item is an InputError."""
+    """``['time_limit_s=10', 'force_in=P1,P2']`` -> dict.
+
+    A malformed item, and a key given twice with different values (which one was meant?), are
+    an :class:`InputError`.
+    """
     out: dict[str, str] = {}
     for item in items:
         if "=" not in item:
@@ -366,7 +370,19 @@ def parse_sets(items: list[str]) -> dict[str, str]:
                 [Problem("--set", None, None, f"{item!r} is not key=value, e.g. time_limit_s=10")]
             )
         key, value = item.split("=", 1)
-        out[key.strip()] = value
+        key = key.strip()
+        if key in out and out[key] != value:
+            raise InputError(
+                [
+                    Problem(
+                        "--set",
+                        None,
+                        key,
+                        f"{key} is given twice ({out[key]!r} and {value!r}); give it once",
+                    )
+                ]
+            )
+        out[key] = value
     return out
 
 

@@ -4,7 +4,6 @@ runs' plans."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -12,8 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs import months
-from pmo_opt.ledger.record import RunRecord
+from pmo_opt.ledger.diff import RunDiff, diff_runs, diff_text
 from pmo_opt.ledger.schema import approvals, decisions, runs
 
 #: the columns of :func:`history`, in order
@@ -148,120 +146,12 @@ def history(conn: Connection, project: str | None = None, since: str | date | No
     return table
 
 
-@dataclass(frozen=True)
-class RunDiff:
-    """What changed from run ``run_a``'s plan to run ``run_b``'s.
-
-    Attributes
-    ----------
-    entering : selected in b, not in a: ``project_id``, ``name``, ``start``, ``finish``,
-        ``value`` (b's).
-    leaving : selected in a, not in b: the same columns (a's start and finish, a's value).
-    moving : selected in both with another start: ``project_id``, ``name``, ``start_a``,
-        ``start_b``, ``months`` (b minus a, positive = later), ``value``.
-    changed_inputs : ``file``, ``hash_a``, ``hash_b`` for each input file (or ``scenario``
-        settings) that differs; a hash is ``None`` when the file is absent from that run.
-    """
-
-    run_a: str
-    run_b: str
-    entering: pd.DataFrame
-    leaving: pd.DataFrame
-    moving: pd.DataFrame
-    changed_inputs: pd.DataFrame
-
-    @property
-    def unchanged(self) -> bool:
-        """True when both plans select the same projects at the same starts."""
-        return not (len(self.entering) or len(self.leaving) or len(self.moving))
-
-
-def diff_runs(a: RunRecord, b: RunRecord) -> RunDiff:
-    """The :class:`RunDiff` between two recorded runs."""
-    da = a.decisions.set_index("project_id")
-    db = b.decisions.set_index("project_id")
-    sel_a = set(da.index[da["selected"].astype(bool)])
-    sel_b = set(db.index[db["selected"].astype(bool)])
-    cols = ["project_id", "name", "start", "finish", "value"]
-
-    def rows(frame: pd.DataFrame, ids: set[str]) -> pd.DataFrame:
-        out = frame.loc[sorted(ids)].reset_index() if ids else pd.DataFrame(columns=cols)
-        return out[cols].reset_index(drop=True)
-
-    both = sorted(p for p in sel_a & sel_b if da.at[p, "start"] != db.at[p, "start"])
-    moving = pd.DataFrame(
-        {
-            "project_id": both,
-            "name": [db.at[p, "name"] for p in both],
-            "start_a": [da.at[p, "start"] for p in both],
-            "start_b": [db.at[p, "start"] for p in both],
-            "months": [_months(da.at[p, "start"], db.at[p, "start"]) for p in both],
-            "value": [db.at[p, "value"] for p in both],
-        }
-    )
-    hashes_a = {**a.input_hashes, "scenario settings": _text_hash(a.scenario_yaml)}
-    hashes_b = {**b.input_hashes, "scenario settings": _text_hash(b.scenario_yaml)}
-    files = sorted(f for f in set(hashes_a) | set(hashes_b) if hashes_a.get(f) != hashes_b.get(f))
-    changed = pd.DataFrame(
-        {
-            "file": files,
-            "hash_a": [hashes_a.get(f) for f in files],
-            "hash_b": [hashes_b.get(f) for f in files],
-        }
-    )
-    return RunDiff(
-        run_a=a.run_id,
-        run_b=b.run_id,
-        entering=rows(db, sel_b - sel_a),
-        leaving=rows(da, sel_a - sel_b),
-        moving=moving,
-        changed_inputs=changed,
-    )
-
-
-def _months(start_a: str, start_b: str) -> int | None:
-    try:
-        return months.to_ordinal(start_b) - months.to_ordinal(start_a)
-    except (TypeError, ValueError):
-        return None
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha256((text or "").encode()).hexdigest()
-
-
-def diff_text(d: RunDiff) -> str:
-    """The diff in lines a person reads (``pmo-opt diff``)."""
-    lines = [f"from run {d.run_a} to run {d.run_b}:"]
-    if d.unchanged:
-        lines.append("  the same projects at the same starts")
-    for label, frame in (("entering", d.entering), ("leaving", d.leaving)):
-        for r in frame.itertuples(index=False):
-            lines.append(f"  {label}: {_label(r.project_id, r.name)} start {r.start}{_value(r)}")
-    for r in d.moving.itertuples(index=False):
-        later = "later" if (r.months or 0) > 0 else "earlier"
-        lines.append(
-            f"  moving: {_label(r.project_id, r.name)} {r.start_a} -> {r.start_b} "
-            f"({abs(r.months or 0)} month(s) {later}){_value(r)}"
-        )
-    if len(d.changed_inputs):
-        lines.append("inputs changed:")
-        for r in d.changed_inputs.itertuples(index=False):
-            a = (r.hash_a or "absent")[:12]
-            b = (r.hash_b or "absent")[:12]
-            lines.append(f"  {r.file}: {a} -> {b}")
-    else:
-        lines.append("inputs: the same files (by hash) and the same scenario settings")
-    return "\n".join(lines)
-
-
-def _label(project_id: str, name: str | None) -> str:
-    return f"{project_id} {name}" if name and name != project_id else str(project_id)
-
-
-def _value(r) -> str:
-    value = getattr(r, "value", None)
-    return f", value {value:,.2f}" if value is not None and value == value else ""
+def _clean(r: dict) -> dict:
+    """A history row with missing values (``None``, NaN) as ``None``: pandas turns ``None`` into
+    NaN in text columns, and NaN is truthy."""
+    return {
+        k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in r.items()
+    }
 
 
 def history_text(table: pd.DataFrame, project: str | None = None) -> str:
@@ -269,20 +159,21 @@ def history_text(table: pd.DataFrame, project: str | None = None) -> str:
     if table.empty:
         return "no runs recorded" + (f" that decided about {project}" if project else "")
     lines = []
-    for r in table.to_dict(orient="records"):
+    for r in map(_clean, table.to_dict(orient="records")):
         when = str(r["time"]).replace("T", " ").replace("+00:00", " UTC")
+        by = r["by"] or "unknown"
         if r["event"] == "run":
             text = f"{when}  run {r['run_id']}  {r['portfolio']}/{r['scenario']}  {r['status']}"
             if r["check_passed"] is not None and r["status"] != "failed":
                 text += "  check " + ("passed" if r["check_passed"] else "FAILED")
-            text += f"  by {r['by']}  inputs {r['inputs']}"
+            text += f"  by {by}  inputs {r['inputs'] or 'unknown'}"
             if project is not None:
                 text += "  " + _decision(r)
             if r["note"]:
                 text += f"  error: {r['note']}"
         else:
             state = "approved" if r["current"] else "approved (superseded)"
-            text = f"{when}  {state} run {r['run_id']} for {r['portfolio']} by {r['by']}"
+            text = f"{when}  {state} run {r['run_id']} for {r['portfolio']} by {by}"
             if r["note"]:
                 text += f": {r['note']}"
             if project is not None:
@@ -292,8 +183,9 @@ def history_text(table: pd.DataFrame, project: str | None = None) -> str:
 
 
 def _decision(r: dict) -> str:
-    if bool(r.get("selected")):
-        return f"{r['project_id']} selected, {r['start']}..{r['finish']}"
+    if r.get("selected"):
+        start, finish = r.get("start") or "?", r.get("finish") or "?"
+        return f"{r['project_id']} selected, {start}..{finish}"
     reason = f" ({r['reason']})" if r.get("reason") else ""
     return f"{r['project_id']} not selected{reason}"
 

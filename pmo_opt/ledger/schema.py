@@ -15,6 +15,12 @@ Tables
 ``approvals``
     One row per approval; the newest approval of a portfolio is its approved plan, and each
     approval names the one it ``supersedes``.
+``run_files``
+    The sha256 of each file a run wrote that an approval is bound to (``plan.csv``,
+    ``summary.json``, the report pages; see :mod:`pmo_opt.ledger.outputs`).
+``chain``
+    The hash chain over runs (with their decisions and files) and approvals, one row per record
+    in the order written (see :mod:`pmo_opt.ledger.chain`).
 """
 
 from __future__ import annotations
@@ -90,6 +96,28 @@ approvals = sa.Table(
 )
 
 
+run_files = sa.Table(
+    "run_files",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(64), sa.ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("path", sa.String(400), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+)
+
+chain = sa.Table(
+    "chain",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(64), nullable=False),
+    sa.Column("keyed", sa.Boolean, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+)
+
+
 def _create(*tables: sa.Table) -> Callable[[Connection], None]:
     def step(conn: Connection) -> None:
         for table in tables:
@@ -102,6 +130,7 @@ def _create(*tables: sa.Table) -> Callable[[Connection], None]:
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "runs and their per-project decisions", _create(runs, decisions)),
     (2, "approvals", _create(approvals)),
+    (3, "files a run wrote, and a hash chain over every record", _create(run_files, chain)),
 )
 #: the schema version this code writes
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pmo_opt.errors import LedgerError
+from pmo_opt.ledger import chain as ledger_chain
 from pmo_opt.ledger import history as history_queries
 from pmo_opt.ledger.connection import (
     create_ledger_engine,
@@ -27,6 +28,7 @@ from pmo_opt.ledger.connection import (
     transaction,
 )
 from pmo_opt.ledger.connection import translated as _translated
+from pmo_opt.ledger.outputs import edited_files, output_hashes
 from pmo_opt.ledger.record import PLAN_STATUSES, RunRecord, utc_now
 from pmo_opt.ledger.schema import (
     SCHEMA_VERSION,
@@ -34,6 +36,7 @@ from pmo_opt.ledger.schema import (
     current_version,
     decisions,
     migrate,
+    run_files,
     runs,
 )
 
@@ -55,6 +58,8 @@ class Approval:
     approved_at: str
     note: str
     supersedes: int | None = None
+    #: True when the run already was the approved plan (nothing new was recorded)
+    already: bool = False
 
 
 class Ledger:
@@ -111,6 +116,7 @@ class Ledger:
                 with transaction(self.engine, write=True) as conn:
                     self._refuse_newer(current_version(conn))
                     migrate(conn)
+                    ledger_chain.ensure_genesis(conn, utc_now())
 
     def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
@@ -186,6 +192,16 @@ class Ledger:
                 conn.execute(runs.insert(), [row])
                 if rows:
                     conn.execute(decisions.insert(), rows)
+                files = output_hashes(record.out_dir)
+                if files:
+                    conn.execute(
+                        run_files.insert(),
+                        [
+                            {"run_id": record.run_id, "path": f, "sha256": h}
+                            for f, h in files.items()
+                        ],
+                    )
+                ledger_chain.append(conn, "run", record.run_id, utc_now())
         return record.run_id
 
     def get_run(self, run_id: str) -> RunRecord:
@@ -257,6 +273,8 @@ class Ledger:
             Why, in a few words (a board decision, a ticket).
         """
         run_id = self.resolve_run(run_ref)
+        self.refuse_broken(f"approving run {run_id}")
+        self.refuse_edited(run_ref, run_id)
         if not str(by).strip():
             raise LedgerError(
                 f"approving run {run_id} needs the approver's name: --by NAME",
@@ -284,11 +302,20 @@ class Ledger:
             )
         with self._guard(f"approving run {run_id}", run_id):
             with transaction(self.engine, write=True) as conn:
-                previous = conn.execute(
-                    sa.select(sa.func.max(approvals.c.approval_id)).where(
-                        approvals.c.portfolio_name == run.portfolio_name
+                current = (
+                    conn.execute(
+                        sa.select(approvals)
+                        .where(approvals.c.portfolio_name == run.portfolio_name)
+                        .order_by(approvals.c.approval_id.desc())
+                        .limit(1)
                     )
-                ).scalar()
+                    .mappings()
+                    .first()
+                )
+                if current is not None and current["run_id"] == run_id:
+                    # approving the approved plan again would add a duplicate approval
+                    return Approval(**dict(current), already=True)
+                previous = current["approval_id"] if current is not None else None
                 values = {
                     "portfolio_name": run.portfolio_name,
                     "run_id": run_id,
@@ -298,6 +325,7 @@ class Ledger:
                     "supersedes": previous,
                 }
                 new_id = conn.execute(approvals.insert().values(**values)).inserted_primary_key[0]
+                ledger_chain.append(conn, "approval", str(new_id), utc_now())
         return Approval(approval_id=int(new_id), **values)
 
     def approval(self, portfolio_name: str) -> Approval | None:
@@ -350,10 +378,58 @@ class Ledger:
 
     def diff(self, run_a: str | Path, run_b: str | Path) -> history_queries.RunDiff:
         """Projects entering, leaving and moving from ``run_a``'s plan to ``run_b``'s, and the
-        inputs that changed (see :class:`pmo_opt.ledger.history.RunDiff`)."""
-        a = self.get_run(self.resolve_run(run_a))
-        b = self.get_run(self.resolve_run(run_b))
-        return history_queries.diff_runs(a, b)
+        inputs that changed (see :class:`pmo_opt.ledger.history.RunDiff`).
+
+        A folder is compared by the plan it holds: one whose files were edited after its run
+        is refused (see :meth:`refuse_edited`), so the recorded plan is the folder's plan.
+        """
+        ids = []
+        for ref in (run_a, run_b):
+            run_id = self.resolve_run(ref)
+            self.refuse_edited(ref, run_id)
+            ids.append(run_id)
+        return history_queries.diff_runs(self.get_run(ids[0]), self.get_run(ids[1]))
+
+    # ----------------------------------------------------------------------------------------
+    # integrity
+
+    def verify(self) -> ledger_chain.Verdict:
+        """Check the hash chain over every record (see :mod:`pmo_opt.ledger.chain`)."""
+        with self._guard("verifying it"), transaction(self.engine, False) as conn:
+            return ledger_chain.verify_chain(conn)
+
+    def refuse_broken(self, action: str) -> None:
+        """A LedgerError naming the first record that does not match, when the chain is broken."""
+        verdict = self.verify()
+        if verdict.broken is not None:
+            raise LedgerError(
+                f"{action} refused: the ledger {masked(self.url)} was changed outside pmo-opt: "
+                f"{verdict.broken}; `pmo-opt ledger verify` checks it, restore it from a backup",
+                url=masked(self.url),
+            )
+
+    def run_files(self, run_id: str) -> dict[str, str]:
+        """File name -> sha256 of the files run ``run_id`` wrote (empty for older runs)."""
+        with self._guard(f"reading the files of run {run_id}", run_id):
+            with transaction(self.engine, write=False) as conn:
+                rows = conn.execute(sa.select(run_files).where(run_files.c.run_id == run_id))
+                return {r.path: r.sha256 for r in rows}
+
+    def refuse_edited(self, run_ref: str | Path, run_id: str) -> None:
+        """A LedgerError naming the file when folder ``run_ref`` no longer holds what run
+        ``run_id`` wrote (nothing to check for a run id, or a run recorded before this check)."""
+        folder = Path(run_ref).expanduser()
+        if not folder.is_dir():
+            return
+        edited = edited_files(folder, self.run_files(run_id))
+        if edited:
+            raise LedgerError(
+                f"{folder} is not what run {run_id} wrote: {'; '.join(edited)}; use the "
+                "folder the run wrote (or run `pmo-opt plan` again), or name the run by its id",
+                url=masked(self.url),
+                run_id=run_id,
+                input_error=True,
+            )
 
 
 def _missing(x: Any) -> bool:

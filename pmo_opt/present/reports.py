@@ -359,9 +359,14 @@ def run_report(
     except Exception as exc:  # anything else that broke: still a FAILED folder and a message
         failure = NotebookFailure(step, None, None, type(exc).__name__, str(exc))
     except BaseException as exc:  # Ctrl-C: keep what ran, marked as failed, and stop
-        _finish(
-            partial, final, run, NotebookFailure(step, None, None, type(exc).__name__, str(exc))
-        )
+        stop = NotebookFailure(step, None, None, type(exc).__name__, str(exc))
+        folder = _finish(partial, final, run, stop)
+        if ledger_url is not None:  # the manifest names this run: the ledger must have it too
+            record_in_ledger(
+                ledger_url, run_id=run_id, started=started, folder=folder,
+                portfolio_path=portfolio, scenario_file=scenario_file, scenario=scenario,
+                portfolio=None, plan=None, failure=str(exc) or "stopped",
+            )  # fmt: skip
         raise
     _index(partial, [p.name for p in html], context, workbook is not None, failure)
     folder = _finish(partial, final, run, failure)
