@@ -37,12 +37,15 @@ def test_the_sample_reads_back_as_the_same_portfolio(filled):
     assert not [w for w in mine.warnings if "instructions" in w]
 
 
+@pytest.mark.slow
 def test_the_sample_workbook_plans_to_the_same_value(filled):
-    scenario = Scenario(time_limit_s=5)
+    # a limit far above the sample's solve time: both solves end proven optimal, so the values
+    # compare under any machine load (a 5 s limit stopped one of them early on a busy machine)
+    scenario = Scenario(time_limit_s=300)
     a = optimise(load_portfolio(filled), scenario)
     b = optimise(load_portfolio(SAMPLE), scenario)
     assert a.objective == pytest.approx(b.objective, rel=1e-9)
-    assert a.objective > 0
+    assert a.status == b.status == "optimal" and a.objective > 0
 
 
 def test_dropdowns_notes_checks_and_frozen_headers(filled):
