@@ -20,10 +20,11 @@ from pmo_opt.analysis.wording import (
     safe,
 )
 from pmo_opt.engine.milp import read_decisions
-from pmo_opt.engine.model import PortfolioModel, build_model, start_windows
+from pmo_opt.engine.model import PortfolioModel, build_model
 from pmo_opt.engine.objective import project_values
 from pmo_opt.engine.plan import Plan, capacity_grid, make_plan, spend_profile
 from pmo_opt.engine.solve import solve_problem
+from pmo_opt.engine.windows import start_windows
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon

@@ -35,8 +35,8 @@ depends on thread timing.
 
 from __future__ import annotations
 
-from pmo_opt.engine.model import start_windows
 from pmo_opt.engine.plan import capacity_grid
+from pmo_opt.engine.windows import start_windows
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario, resolve_horizon
 
