@@ -31,15 +31,15 @@ from ortools.sat.python import cp_model
 
 from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.cpsat_model import CpsatModel, add_hints, build_cpsat
-from pmo_opt.engine.objective import check_decisions, objective_of, project_values
+from pmo_opt.engine.objective import check_decisions, objective_of
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import wall_backstop
 from pmo_opt.engine.start import first_plan
 from pmo_opt.errors import SolverError
-from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 
 def least_hires(m: CpsatModel, starts: dict[str, int]) -> pd.DataFrame:
@@ -58,14 +58,16 @@ def least_hires(m: CpsatModel, starts: dict[str, int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "month", "fte"])
 
 
-def incumbent(portfolio: Portfolio, scenario: Scenario) -> tuple[Plan | None, str | None]:
+def incumbent(
+    portfolio: Portfolio, scenario: Scenario, problem: Problem | None = None
+) -> tuple[Plan | None, str | None]:
     """The rank-and-fill plan (or, when re-planning, the baseline when it is still feasible and
     no worse) as a first incumbent, when it breaks no rule (else ``None``).
 
     The same plan the MILP path starts from. A complete, feasible hint gives CP-SAT a solution
     before its search starts, so a short time limit still returns a plan; it costs a fraction
     of a second on the S benchmark."""
-    return first_plan(portfolio, scenario)
+    return first_plan(portfolio, scenario, problem)
 
 
 _STATUS = {
@@ -150,6 +152,7 @@ def optimise_cpsat(
     start: tuple[Plan | None, str | None] | None = None,
     on_solution: Callable[[dict[str, int]], None] | None = None,
     deterministic: bool = False,
+    problem: Problem | None = None,
 ) -> Plan:
     """Choose and schedule projects with CP-SAT (``solver="cpsat"``), or with both engines at
     once (``solver="auto"``, see :func:`optimise_auto`).
@@ -188,13 +191,13 @@ def optimise_cpsat(
         When CP-SAT calls the model invalid (a bug here, not a property of the data).
     """
     check_decisions(portfolio, scenario)
-    horizon = resolve_horizon(portfolio, scenario)
-    values = project_values(portfolio, scenario)
+    problem = problem_for(problem, portfolio, scenario)
+    horizon, values = problem.horizon, problem.values
     t0 = time.perf_counter()
     if warm_start is not None:
         seed, seed_name = warm_start, "given"
     else:
-        seed, seed_name = start if start is not None else incumbent(portfolio, scenario)
+        seed, seed_name = start if start is not None else incumbent(portfolio, scenario, problem)
     # a checked rank-and-fill schedule's makespan bounds every finish, as on the MILP path
     latest_finish = (
         int(round(seed.objective))
@@ -243,7 +246,7 @@ def optimise_cpsat(
     hires = least_hires(m, index)
     starts = {p: horizon[t] for p, t in index.items()}
     if starts:
-        windows = hold_baseline(m.windows, baseline_of(portfolio, scenario), starts, horizon)
+        windows = hold_baseline(m.windows, problem.baseline, starts, horizon)
         starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     plan = make_plan(
         portfolio, scenario, horizon, starts, hires, values=values, status=status, **facts

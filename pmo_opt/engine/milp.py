@@ -15,14 +15,14 @@ import pandas as pd
 from pmo_opt.engine.choice import CAPACITY_BOUND, capacity_load
 from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.model import PortfolioModel, build_model
-from pmo_opt.engine.objective import objective_of, project_values, relative_gap
+from pmo_opt.engine.objective import objective_of, relative_gap
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import solve_problem
 from pmo_opt.engine.start import first_plan
-from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 #: start variables from which a neighbourhood search improves the first plan (pmo_opt.engine.lns)
 LNS_COLUMNS = 500
@@ -44,6 +44,7 @@ def optimise_milp(
     stop: threading.Event | None = None,
     offers: Callable[[], dict[str, int] | None] | None = None,
     deterministic: bool = False,
+    problem: Problem | None = None,
 ) -> Plan:
     """Choose and schedule projects with the MILP (PuLP + HiGHS, ``solver="highs"``).
 
@@ -72,15 +73,15 @@ def optimise_milp(
         no selection and a ``message`` saying why, never an exception.
     """
     started = time.perf_counter()  # time_limit_s bounds the preparation and build too
-    horizon = resolve_horizon(portfolio, scenario)
-    values = project_values(portfolio, scenario)
+    problem = problem_for(problem, portfolio, scenario)
+    horizon, values = problem.horizon, problem.values
     latest_finish = None
     start_name = "given"
     if warm_start is None:
         # rank-and-fill's plan is the solver's first incumbent, so a time-limited plan is never
         # worse than the priority-list rule; under makespan its makespan also bounds every finish.
         # When re-planning, the baseline itself starts the search when it is still feasible.
-        warm_start, start_name = first_plan(portfolio, scenario)
+        warm_start, start_name = first_plan(portfolio, scenario, problem)
         if warm_start is not None and scenario.objective == "makespan":
             latest_finish = int(round(warm_start.objective))
     t0 = time.perf_counter()
@@ -100,7 +101,7 @@ def optimise_milp(
         set_start(model, warm_start)
     limited = _remaining(scenario, started)  # what is left of time_limit_s after the build
     improve = (
-        _search(model, portfolio, limited, scenario.time_limit_s if deterministic else None)
+        _search(model, problem, limited, scenario.time_limit_s if deterministic else None)
         if warm_start is not None
         else None
     )
@@ -122,7 +123,7 @@ def optimise_milp(
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
-    baseline = baseline_of(portfolio, scenario)
+    baseline = problem.baseline
     if starts:
         windows = hold_baseline(model.windows, baseline, starts, horizon)
         starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
@@ -195,7 +196,7 @@ def _remaining(scenario: Scenario, started: float) -> Scenario:
 
 def _search(
     model: PortfolioModel,
-    portfolio: Portfolio,
+    problem: Problem,
     scenario: Scenario,
     counted_for: float | None = None,
 ):
@@ -219,7 +220,8 @@ def _search(
         return None
     seconds = LNS_SHARE * scenario.time_limit_s
     if len(model.x) < LNS_LARGE_COLUMNS:
-        if capacity_load(portfolio, scenario) < CAPACITY_BOUND:
+        # the time limit is the only setting ``scenario`` changes: the problem's load is its own
+        if capacity_load(problem.portfolio, problem.scenario, problem) < CAPACITY_BOUND:
             return None
         seconds = min(seconds, LNS_SMALL_SECONDS)
     from pmo_opt.engine.lns import Neighbourhoods, improve
@@ -227,7 +229,9 @@ def _search(
     counted = None if counted_for is None else search_plan(len(model.x), counted_for)
 
     def run(highs, values):
-        hood = Neighbourhoods.of(model, portfolio.demand)  # the solver has indexed the columns
+        hood = Neighbourhoods.of(
+            model, problem.portfolio.demand
+        )  # the solver has indexed the columns
         start = np.asarray(values, dtype=float)
         if counted is None:
             return improve(highs, hood, start, seconds, seed=scenario.seed)
