@@ -9,15 +9,13 @@ import sys
 from pmo_opt.cli.ledger import baseline_resolver
 from pmo_opt.cli.terminal import EXIT_OK, echo, progress
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def warn_scenario(portfolio, scenario) -> None:
     """Print the scenario's likely mistakes (unknown extra_fte role, scoring fallback)."""
     from pmo_opt.engine.objective import scenario_warnings
 
     for problem in scenario_warnings(portfolio, scenario):
-        print(f"warning: {problem}", file=sys.stderr)
+        echo(f"warning: {problem}", file=sys.stderr)
 
 
 def scenario_of(args: argparse.Namespace):
@@ -45,5 +43,5 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.summary import summary_text
 
     portfolio = load_portfolio(args.portfolio, progress=progress)
-    print(summary_text(portfolio))
+    echo(summary_text(portfolio))
     return EXIT_OK

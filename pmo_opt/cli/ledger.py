@@ -12,8 +12,6 @@ from pmo_opt.cli.outputs import record_out_files
 from pmo_opt.cli.terminal import EXIT_OK, echo
 from pmo_opt.errors import LedgerError, PmoError
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def baseline_resolver(args: argparse.Namespace):
     """``baseline: approved`` or a run id, looked up in the ledger and written as
@@ -70,9 +68,9 @@ def record_run(args: argparse.Namespace, make_record) -> bool:
         with Ledger(args.ledger) as ledger:
             ledger.record_run(record)
     except PmoError as exc:  # a LedgerError, or check_plan refusing the inputs
-        print(f"ledger: {exc}", file=sys.stderr)
+        echo(f"ledger: {exc}", file=sys.stderr)
         return False
-    print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
+    echo(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
     return True
 
 
@@ -82,7 +80,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     with Ledger(args.ledger) as ledger:
         approval = ledger.approve(args.run, by=args.by, note=args.note or "")
     before = f"; supersedes approval {approval.supersedes}" if approval.supersedes else ""
-    print(
+    echo(
         f"approved run {approval.run_id} as the plan of {approval.portfolio_name} by "
         f"{approval.approved_by} at {approval.approved_at}{before}"
     )
@@ -94,11 +92,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     with Ledger(args.ledger) as ledger:
         table = ledger.history(project=args.project, since=args.since)
-    print(history_text(table, args.project))
+    echo(history_text(table, args.project))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out, index=False)
-        print(f"written: {args.out}")
+        echo(f"written: {args.out}")
     return EXIT_OK
 
 
@@ -106,7 +104,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from pmo_opt.ledger import Ledger, diff_text
 
     with Ledger(args.ledger) as ledger:
-        print(diff_text(ledger.diff(args.run_a, args.run_b)))
+        echo(diff_text(ledger.diff(args.run_a, args.run_b)))
     return EXIT_OK
 
 
