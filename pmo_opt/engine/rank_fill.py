@@ -18,10 +18,12 @@ import pandas as pd
 
 from pmo_opt.engine.check import check_plan, unknown_forced
 from pmo_opt.engine.plan import Plan, make_plan
+from pmo_opt.engine.problem import Problem as PlanningProblem  # errors.Problem is a mistake
+from pmo_opt.engine.problem import problem_for
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 #: relative slack when testing a fit; far below check_plan's default so its plans pass the check
 FIT_TOL = 1e-9
@@ -302,7 +304,13 @@ def _topological(ids: list[str], rank: dict[str, int], needs: dict[str, list[str
     return out + sorted((p for p in ids if p not in done), key=rank.__getitem__)
 
 
-def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | None = None) -> Plan:
+def rank_and_fill(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    order: list[str] | None = None,
+    *,
+    problem: PlanningProblem | None = None,
+) -> Plan:
     """Plan the portfolio the way priority-list tools do: rank, then fill greedily.
 
     Parameters
@@ -312,6 +320,9 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
     order
         Project ids in priority order (highest first); projects it leaves out follow in the
         default order. Default: descending :func:`priority_values`, ties by ``project_id``.
+    problem
+        The facts of ``portfolio`` under ``scenario`` when the caller has them (its horizon is
+        read); built here otherwise.
 
     Returns
     -------
@@ -331,7 +342,7 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
     Predecessors (``requires``/``finish_to_start``) of mandatory projects are mandatory too.
     """
     unknown_forced(portfolio, scenario)
-    horizon = resolve_horizon(portfolio, scenario)
+    horizon = problem_for(problem, portfolio, scenario).horizon
     values = priority_values(portfolio, scenario)
     ranked = priority_order(portfolio, scenario, order)
     rank = {p: i for i, p in enumerate(ranked)}

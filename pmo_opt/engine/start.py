@@ -15,9 +15,11 @@ from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
 
-def list_schedule(portfolio: Portfolio, scenario: Scenario) -> Plan | None:
+def list_schedule(
+    portfolio: Portfolio, scenario: Scenario, problem: Problem | None = None
+) -> Plan | None:
     """Rank-and-fill's serial list schedule, when it places all the work and passes the checker."""
-    plan = rank_and_fill(portfolio, scenario)
+    plan = rank_and_fill(portfolio, scenario, problem=problem)
     if not plan.has_solution or check_plan(portfolio, scenario, plan):
         return None
     return replace(plan, objective=objective_of(plan, portfolio, scenario))
@@ -29,11 +31,11 @@ def first_plan(
     """The best checked first plan and its name: when re-planning, the baseline itself if it is
     still feasible and at least as good as rank-and-fill's (it usually is: it pays no penalty),
     else rank-and-fill's list schedule; ``(None, None)`` when neither passes the checker."""
-    plan = list_schedule(portfolio, scenario)
+    problem = problem_for(problem, portfolio, scenario)
+    plan = list_schedule(portfolio, scenario, problem)
     name = "rank_and_fill" if plan is not None else None
     if scenario.baseline is None or scenario.objective == "makespan":
         return plan, name
-    problem = problem_for(problem, portfolio, scenario)
     base = baseline_plan(portfolio, scenario, problem.horizon, problem.values)
     if base is None or check_plan(portfolio, scenario, base):
         return plan, name
