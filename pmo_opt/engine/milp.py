@@ -19,7 +19,7 @@ from pmo_opt.engine.objective import objective_of, relative_gap
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
 from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.engine.replan import with_replan
-from pmo_opt.engine.solve import solve_problem
+from pmo_opt.engine.solve import SolveResult, solve_problem
 from pmo_opt.engine.start import first_plan
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
@@ -120,12 +120,28 @@ def optimise_milp(
         improve=improve,
         offer=offer,
     )
+    plan = _plan_of(model, problem, scenario, result, limited, build_seconds)
+    if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
+        plan = _not_worse_than(warm_start, start_name, plan, problem, scenario, result)
+    return with_replan(plan, portfolio, scenario)
+
+
+def _plan_of(
+    model: PortfolioModel,
+    problem: Problem,
+    scenario: Scenario,
+    result: SolveResult,
+    limited: Scenario,
+    build_seconds: float,
+) -> Plan:
+    """The solved model as a plan: its starts held at the baseline where they may be, shifted
+    left, the least hiring they need, and the solver's facts (status, bound, gap, timings)."""
+    portfolio, horizon = problem.portfolio, problem.horizon
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
-    baseline = problem.baseline
     if starts:
-        windows = hold_baseline(model.windows, baseline, starts, horizon)
+        windows = hold_baseline(model.windows, problem.baseline, starts, horizon)
         starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     if hires is not None and len(hires):
         hires = needed_hires(portfolio, scenario, horizon, starts)
@@ -135,7 +151,7 @@ def optimise_milp(
         horizon,
         starts,
         hires,
-        values=values,
+        values=problem.values,
         status=result.status,
         bound=result.bound,
         gap=result.gap,
@@ -149,37 +165,41 @@ def optimise_milp(
         details=_search_details(result.search),
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
-    plan = replace(plan, objective=objective)
-    if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
-        # the solver stopped early: never hand back less than the plan it started from
-        start_obj = objective_of(warm_start, portfolio, scenario)
-        worse = (
-            objective is None
-            or (scenario.objective == "makespan" and start_obj < objective - 1e-9)
-            or (scenario.objective != "makespan" and start_obj > objective + 1e-9)
-        )
-        if worse:
-            plan = replace(
-                warm_start,
-                status="feasible",
-                objective=start_obj,
-                bound=result.bound,
-                gap=relative_gap(start_obj, result.bound),
-                solver=result.solver,
-                build_seconds=build_seconds,
-                solve_seconds=result.seconds,
-                message=f"{result.message}; the solver's best was not better than the "
-                f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
-                details=_search_details(result.search),
-            )
-    return with_replan(plan, portfolio, scenario)
-    index = {mo: i for i, mo in enumerate(horizon)}
-    held = [p for p in starts if baseline.selected(p)]
-    if not held:
-        return windows
-    windows = windows.copy()
-    windows.loc[held, "lo"] = [index[starts[p]] for p in held]
-    return windows
+    return replace(plan, objective=objective)
+
+
+def _not_worse_than(
+    warm_start: Plan,
+    start_name: str,
+    plan: Plan,
+    problem: Problem,
+    scenario: Scenario,
+    result: SolveResult,
+) -> Plan:
+    """``plan``, or the plan the solver started from when the solver stopped early without
+    beating it: a time-limited plan is never worse than its start."""
+    objective = plan.objective
+    start_obj = objective_of(warm_start, problem.portfolio, scenario)
+    worse = (
+        objective is None
+        or (scenario.objective == "makespan" and start_obj < objective - 1e-9)
+        or (scenario.objective != "makespan" and start_obj > objective + 1e-9)
+    )
+    if not worse:
+        return plan
+    return replace(
+        warm_start,
+        status="feasible",
+        objective=start_obj,
+        bound=result.bound,
+        gap=relative_gap(start_obj, result.bound),
+        solver=result.solver,
+        build_seconds=plan.build_seconds,
+        solve_seconds=result.seconds,
+        message=f"{result.message}; the solver's best was not better than the "
+        f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
+        details=_search_details(result.search),
+    )
 
 
 def _remaining(scenario: Scenario, started: float) -> Scenario:
