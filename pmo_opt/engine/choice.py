@@ -62,7 +62,11 @@ def choose_engine(portfolio: Portfolio, scenario: Scenario, problem: Problem | N
     Parameters
     ----------
     portfolio, scenario
-        The problem; only its shape (objective, start windows, demand over capacity) is read.
+        The inputs; only their shape (objective, start windows, demand over capacity) is read.
+    problem
+        The facts of ``portfolio`` under ``scenario``
+        (:func:`~pmo_opt.engine.problem.build_problem`), as
+        :func:`~pmo_opt.engine.optimise.optimise` hands them on; built here when ``None``.
 
     Returns
     -------

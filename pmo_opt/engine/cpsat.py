@@ -176,6 +176,10 @@ def optimise_cpsat(
     deterministic
         Stop on deterministic work instead of the wall clock (see :func:`configure`), so the
         same input gives the same plan whatever the load (``solver="default"``).
+    problem
+        The facts of ``portfolio`` under ``scenario``
+        (:func:`~pmo_opt.engine.problem.build_problem`), as
+        :func:`~pmo_opt.engine.optimise.optimise` hands them on; built here when ``None``.
 
     Returns
     -------

@@ -65,6 +65,10 @@ def optimise_milp(
     deterministic
         Count the neighbourhood search's work instead of timing it (``solver="default"``, see
         :func:`search_plan`), so the same input gives the same plan whatever the load.
+    problem
+        The facts of ``portfolio`` under ``scenario``
+        (:func:`~pmo_opt.engine.problem.build_problem`), as
+        :func:`~pmo_opt.engine.optimise.optimise` hands them on; built here when ``None``.
 
     Returns
     -------
