@@ -229,29 +229,8 @@ def optimise_cpsat(
         raise SolverError(f"CP-SAT rejected the model: {m.model.validate()}", solver="cpsat")
     status = _STATUS.get(code, "no_solution")
     if status not in ("optimal", "feasible"):
-        message = {
-            "infeasible": "no plan satisfies every constraint",
-            "no_solution": f"no plan found within the {scenario.time_limit_s:g} s limit",
-        }[status]
-        if status == "infeasible" and not m.scaling.exact:
-            message += f" (with {', '.join(m.scaling.rounded)} rounded to whole units)"
-        return make_plan(
-            portfolio,
-            scenario,
-            horizon,
-            {},
-            values=values,
-            status=status,
-            message=message,
-            details=details,
-            **facts,
-        )
-    index = {p: int(solver.value(s)) for p, s in m.s.items() if solver.boolean_value(m.y[p])}
-    hires = least_hires(m, index)
-    starts = {p: horizon[t] for p, t in index.items()}
-    if starts:
-        windows = hold_baseline(m.windows, problem.baseline, starts, horizon)
-        starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
+        return _no_plan(problem, scenario, m, status, details, facts)
+    starts, hires = _decisions(m, solver, problem, scenario)
     plan = make_plan(
         portfolio, scenario, horizon, starts, hires, values=values, status=status, **facts
     )
@@ -261,21 +240,7 @@ def optimise_cpsat(
     gap = cp_relative_gap(objective, bound)
     if status == "optimal" and gap > scenario.mip_gap + 1e-9:
         status = "feasible"  # rounding of the objective: never claim more than proven
-    message = (
-        f"proven optimal within a relative gap of {scenario.mip_gap:g}"
-        if status == "optimal"
-        else (
-            f"stopped at its deterministic work limit ({details['work_limit']:g} units, set "
-            f"from time_limit_s={scenario.time_limit_s:g}) before proving optimality"
-            if deterministic and solver.deterministic_time >= 0.99 * details["work_limit"]
-            else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
-        )
-    )
-    if deterministic:
-        details["work_used"] = round(solver.deterministic_time, 3)
-        details["stopped_by_wall_clock"] = bool(
-            status != "optimal" and solver.deterministic_time < 0.99 * details["work_limit"]
-        )
+    message = _stop_message(scenario, status, solver, details, deterministic)
     plan = _replace(
         plan,
         status=status,
@@ -286,6 +251,68 @@ def optimise_cpsat(
         details=details,
     )
     return with_replan(plan, portfolio, scenario)
+
+
+def _no_plan(
+    problem: Problem, scenario: Scenario, m: CpsatModel, status: str, details: dict, facts: dict
+) -> Plan:
+    """The empty plan of a search that found none, saying why (infeasible, or out of time)."""
+    message = {
+        "infeasible": "no plan satisfies every constraint",
+        "no_solution": f"no plan found within the {scenario.time_limit_s:g} s limit",
+    }[status]
+    if status == "infeasible" and not m.scaling.exact:
+        message += f" (with {', '.join(m.scaling.rounded)} rounded to whole units)"
+    return make_plan(
+        problem.portfolio,
+        scenario,
+        problem.horizon,
+        {},
+        values=problem.values,
+        status=status,
+        message=message,
+        details=details,
+        **facts,
+    )
+
+
+def _decisions(
+    m: CpsatModel, solver: cp_model.CpSolver, problem: Problem, scenario: Scenario
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """The solution's starts (project -> month), held at the baseline where they may be and
+    shifted left, and the least hiring the solution needs."""
+    horizon = problem.horizon
+    index = {p: int(solver.value(s)) for p, s in m.s.items() if solver.boolean_value(m.y[p])}
+    hires = least_hires(m, index)
+    starts = {p: horizon[t] for p, t in index.items()}
+    if starts:
+        windows = hold_baseline(m.windows, problem.baseline, starts, horizon)
+        starts = left_shift(problem.portfolio, horizon, windows, starts, hires, scenario)
+    return starts, hires
+
+
+def _stop_message(
+    scenario: Scenario,
+    status: str,
+    solver: cp_model.CpSolver,
+    details: dict,
+    deterministic: bool,
+) -> str:
+    """Why the search stopped, in words; a deterministic search also notes in ``details`` the
+    work it used and whether only the wall clock stopped it (then the plan may not repeat)."""
+    if deterministic:
+        details["work_used"] = round(solver.deterministic_time, 3)
+        details["stopped_by_wall_clock"] = bool(
+            status != "optimal" and solver.deterministic_time < 0.99 * details["work_limit"]
+        )
+    if status == "optimal":
+        return f"proven optimal within a relative gap of {scenario.mip_gap:g}"
+    if deterministic and solver.deterministic_time >= 0.99 * details["work_limit"]:
+        return (
+            f"stopped at its deterministic work limit ({details['work_limit']:g} units, set "
+            f"from time_limit_s={scenario.time_limit_s:g}) before proving optimality"
+        )
+    return f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
 
 
 class Relay(cp_model.CpSolverSolutionCallback):
