@@ -33,7 +33,8 @@ def _lint(cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess:
 def test_the_layer_contract_is_kept():
     done = _lint(ROOT, ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 kept, 0 broken" in done.stdout
+    # the layers (exhaustive), the model builders' independence, the two drivers' independence
+    assert "3 kept, 0 broken" in done.stdout
 
 
 def test_an_upward_import_breaks_the_contract(tmp_path):
@@ -48,6 +49,33 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     done = _lint(tmp_path, tmp_path)
     assert done.returncode != 0
     assert "BROKEN" in done.stdout and "pmo_opt.inputs.months" in done.stdout
+
+
+def _copy_of_the_package(tmp_path: Path) -> Path:
+    copy = tmp_path / "pmo_opt"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return copy
+
+
+def test_one_engine_importing_another_breaks_the_independence(tmp_path):
+    copy = _copy_of_the_package(tmp_path)
+    cpsat_model = copy / "engine" / "cpsat_model.py"
+    cpsat_model.write_text(
+        cpsat_model.read_text() + "\n\ndef _milp():\n    from pmo_opt.engine import model  # noqa\n"
+    )
+    done = _lint(tmp_path, tmp_path)
+    assert done.returncode != 0
+    assert "independent of each other BROKEN" in done.stdout
+    assert "pmo_opt.engine.cpsat_model -> pmo_opt.engine.model" in done.stdout
+
+
+def test_a_module_outside_every_layer_breaks_the_contract(tmp_path):
+    copy = _copy_of_the_package(tmp_path)
+    (copy / "stray.py").write_text('"""A module in no layer."""\n')
+    done = _lint(tmp_path, tmp_path)
+    assert done.returncode != 0
+    assert "pmo_opt.stray" in done.stdout
 
 
 def _modules() -> list[str]:

@@ -17,11 +17,12 @@ from pmo_opt.analysis.relaxation import apply_relaxation, describe_relaxations
 from pmo_opt.analysis.wording import (
     capitalise,
 )
-from pmo_opt.engine.objective import check_decisions, project_values
+from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.problem import build_problem
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 # --------------------------------------------------------------------------------------------
 # describing and applying relaxations
@@ -124,8 +125,8 @@ def diagnose_infeasibility(
                 "raise time_limit_s and try again."
             ],
         )
-    horizon = resolve_horizon(portfolio, scenario)
-    values = project_values(portfolio, scenario)
+    problem = build_problem(portfolio, scenario)
+    horizon, values = problem.horizon, problem.values
     reasons = mandatory_reasons(portfolio, scenario)
     has = {
         "capacity": len(portfolio.demand) > 0,

@@ -20,13 +20,14 @@ from pmo_opt.analysis.wording import (
     safe,
 )
 from pmo_opt.engine.milp import read_decisions
-from pmo_opt.engine.model import PortfolioModel, build_model, start_windows
-from pmo_opt.engine.objective import project_values
+from pmo_opt.engine.model import PortfolioModel, build_model
 from pmo_opt.engine.plan import Plan, capacity_grid, make_plan, spend_profile
+from pmo_opt.engine.problem import build_problem
 from pmo_opt.engine.solve import solve_problem
+from pmo_opt.engine.windows import start_windows
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 GROUPS = ("capacity", "budget", "deadlines", "mandatory")
 
@@ -138,8 +139,9 @@ def build_elastic_model(
     unknown = relax - set(GROUPS)
     if unknown:
         raise ValueError(f"unknown relaxation groups {sorted(unknown)}; use {GROUPS}")
-    horizon = list(horizon or resolve_horizon(portfolio, scenario))
-    values = values if values is not None else project_values(portfolio, scenario)
+    problem = build_problem(portfolio, scenario)  # its facts are derived only when read
+    horizon = list(horizon or problem.horizon)
+    values = values if values is not None else problem.values
     h0, T = months.to_ordinal(horizon[0]), len(horizon)
     data, scen = portfolio, scenario
     pr = portfolio.projects

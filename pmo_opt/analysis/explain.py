@@ -35,9 +35,10 @@ from pmo_opt.analysis.wording import (
     runs,
     span,
 )
-from pmo_opt.engine.objective import check_decisions, project_values
+from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan, make_plan, spend_profile
+from pmo_opt.engine.problem import build_problem
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
@@ -134,7 +135,7 @@ def bring_in(
     p = project_id
     who = label(portfolio, p)
     horizon = list(plan.horizon)
-    values = project_values(portfolio, scenario)
+    values = build_problem(portfolio, scenario).values
     opt_cols = ["option", "relax", "how", "status", "penalty", "verified", "phrase"]
     empty = pd.DataFrame(columns=RELAXATION_COLUMNS)
 

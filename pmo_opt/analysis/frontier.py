@@ -25,10 +25,11 @@ from pmo_opt.analysis.sweep import executor, for_sweep, map_ordered, solve_task
 from pmo_opt.engine.objective import check_decisions, relative_gap
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.problem import build_problem
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 FRONTIER_COLUMNS = [
     "budget_scale",
@@ -163,7 +164,7 @@ def frontier_plans(
             [Problem("budget", None, None, "the portfolio has no budget table to vary")]
         )
     check_decisions(portfolio, scenario)
-    horizon = resolve_horizon(portfolio, scenario)
+    horizon = build_problem(portfolio, scenario).horizon
     one = for_sweep(scenario)
     grid: list[float] | None = None
     if scales is not None:
@@ -254,7 +255,7 @@ def frontier_table(
     first to the last point): beyond it, more money buys little. No point is marked when the
     last step still pays.
     """
-    horizon = resolve_horizon(portfolio, scenario)
+    horizon = build_problem(portfolio, scenario).horizon
     reference = budget_reference(portfolio, horizon)
     rows = []
     for at, plan in monotone_plans(plans):

@@ -18,15 +18,16 @@ import pandas as pd
 
 from pmo_opt.analysis.sweep import for_sweep, map_ordered, solve_task
 from pmo_opt.engine.check import check_plan
-from pmo_opt.engine.objective import objective_of, project_values
+from pmo_opt.engine.objective import objective_of
 from pmo_opt.engine.optimise import optimise
 from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.problem import build_problem
 from pmo_opt.engine.replan import baseline_plan, replan_facts
 from pmo_opt.errors import InputError, Problem
-from pmo_opt.inputs.baseline import baseline_of, next_cycle, read_baseline, replan_inputs
+from pmo_opt.inputs.baseline import next_cycle, read_baseline, replan_inputs
 from pmo_opt.inputs.load import load_portfolio
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 STABILITY_COLUMNS = [
     "max_changes",
@@ -192,7 +193,7 @@ def approve_first(
 
 
 def _row(name: str, plan: Plan, portfolio: Portfolio, scenario: Scenario) -> dict:
-    baseline = baseline_of(portfolio, scenario)
+    baseline = build_problem(portfolio, scenario).baseline
     facts = replan_facts(plan, baseline, scenario) if plan.has_solution else {}
     broken = len(check_plan(portfolio, plan.scenario, plan)) if plan.has_solution else np.nan
     value = plan.total_value if plan.has_solution else np.nan
@@ -233,8 +234,8 @@ def replan_comparison(
         and at the scenario's penalties.
     """
     _need_baseline(scenario)
-    horizon = resolve_horizon(portfolio, scenario)
-    keep = baseline_plan(portfolio, scenario, horizon, project_values(portfolio, scenario))
+    problem = build_problem(portfolio, scenario)
+    keep = baseline_plan(portfolio, scenario, problem.horizon, problem.values)
     rows = [
         _row("keep", keep, portfolio, scenario),
         _row("replan", replan, portfolio, scenario),

@@ -38,8 +38,6 @@ from pmo_opt.errors import InfeasibleError, InputError, LedgerError, PmoError
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_OTHER", "build_parser", "main"]
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 EPILOG = """examples:
   pmo-opt validate data/sample
@@ -179,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe (| head -1) shows here, not at interpreter exit
         return code
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a report (reports.Interrupted)
-        print(f"stopped: {str(exc) or 'interrupted (SIGINT)'}", file=sys.stderr)
+        echo(f"stopped: {str(exc) or 'interrupted (SIGINT)'}", file=sys.stderr)
         return EXIT_OTHER
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as other command-line tools do
@@ -187,23 +185,23 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OTHER
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except InfeasibleError as exc:
-        print(f"infeasible: {exc}", file=sys.stderr)
+        echo(f"infeasible: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
     except LedgerError as exc:
-        print(f"ledger: {exc}", file=sys.stderr)
+        echo(f"ledger: {exc}", file=sys.stderr)
         return EXIT_INPUT if exc.input_error else EXIT_OTHER
     except PmoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        echo(f"error: {exc}", file=sys.stderr)
         return EXIT_OTHER
     except OSError as exc:  # the environment: a read-only folder, a full disk, no permission
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        echo(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_OTHER
     except MemoryError:
-        print(
+        echo(
             "error: out of memory; the input is larger than this machine can plan "
             "(README, 'Limits and safety')",
             file=sys.stderr,

@@ -13,8 +13,6 @@ from pmo_opt.cli.terminal import EXIT_INFEASIBLE, EXIT_OK, EXIT_OTHER, echo, pro
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.text import csv_safe_frame
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def cmd_rank(args: argparse.Namespace) -> int:
     import warnings
@@ -32,17 +30,17 @@ def cmd_rank(args: argparse.Namespace) -> int:
         table = ranking_table(portfolio, scenario)
         how = describe_scoring(portfolio, scenario)
         ahp = portfolio_ahp(portfolio)
-    print(f"{how}; {len(table)} projects")
+    echo(f"{how}; {len(table)} projects")
     if ahp is not None:
-        print(ahp.summary())
+        echo(ahp.summary())
     for message in dict.fromkeys(str(w.message) for w in caught):
-        print(f"warning: {message}", file=sys.stderr)
-    print(table.to_string(float_format=lambda x: f"{x:,.2f}", na_rep="-"))
+        echo(f"warning: {message}", file=sys.stderr)
+    echo(table.to_string(float_format=lambda x: f"{x:,.2f}", na_rep="-"))
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         csv_safe_frame(table).to_csv(Path(args.out) / "ranking.csv")
         record_out_files(args.out, "ranking.csv")
-        print(f"written: {Path(args.out) / 'ranking.csv'}")
+        echo(f"written: {Path(args.out) / 'ranking.csv'}")
     return EXIT_OK
 
 
@@ -53,11 +51,11 @@ def cmd_stability(args: argparse.Namespace) -> int:
     table = stability_frontier(
         portfolio, scenario, progress=True, workers=args.workers, scheduler=args.scheduler
     )
-    print(table.to_string(index=False))
+    echo(table.to_string(index=False))
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         table.to_csv(Path(args.out) / "stability.csv", index=False)
-        print(f"written: {Path(args.out) / 'stability.csv'}")
+        echo(f"written: {Path(args.out) / 'stability.csv'}")
     return EXIT_OK
 
 
@@ -77,21 +75,21 @@ def cmd_frontier(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
     )
-    print(table.to_string(index=False))
+    echo(table.to_string(index=False))
     for label, mask in (("current budget", table["is_current"]), ("knee", table["knee"])):
         for budget, value in zip(table.loc[mask, "budget"], table.loc[mask, "value"], strict=True):
-            print(f"{label}: budget {budget:,.0f} buys value {value:,.2f}")
+            echo(f"{label}: budget {budget:,.0f} buys value {value:,.2f}")
     top = table.iloc[-1]
     solved = table.dropna(subset=["value"])
     if len(solved):  # the curve is monotone: the first point at its top value is where it ends
         best = solved[solved["value"] >= solved["value"].max() - 1e-9].iloc[0]
-        print(f"the top value {best['value']:,.2f} is reached at a budget of {best['budget']:,.0f}")
-    print(f"no budget binds from {top['budget']:,.0f} (value {top['value']:,.2f})")
+        echo(f"the top value {best['value']:,.2f} is reached at a budget of {best['budget']:,.0f}")
+    echo(f"no budget binds from {top['budget']:,.0f} (value {top['value']:,.2f})")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         csv_safe_frame(table).to_csv(Path(args.out) / "frontier.csv", index=False)
         record_out_files(args.out, "frontier.csv")
-        print(f"written: {Path(args.out) / 'frontier.csv'}")
+        echo(f"written: {Path(args.out) / 'frontier.csv'}")
     return EXIT_OK
 
 
@@ -117,11 +115,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
     prepare_out_folder(args)
     portfolio, scenario = inputs_of(args)
     plan = optimise(portfolio, scenario)
-    print(f"scenario {scenario.name}: {plan.status} - {plan.message}")
+    echo(f"scenario {scenario.name}: {plan.status} - {plan.message}")
     if plan.status == "infeasible":
         diagnosis = diagnose_infeasibility(portfolio, scenario, plan)
         for sentence in diagnosis.sentences:
-            print(f"  - {sentence}")
+            echo(f"  - {sentence}")
         write_tables(args.out, {"diagnosis": diagnosis.relaxations})
         return EXIT_INFEASIBLE
     if not plan.has_solution:
@@ -137,17 +135,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
         progress=True,
         scheduler=args.scheduler,
     )
-    print("why not:")
+    echo("why not:")
     for sentence in table["sentence"]:
-        print(f"  - {sentence}")
+        echo(f"  - {sentence}")
     binding = binding_constraints(portfolio, scenario, plan)
-    print("what the selected projects lean on:")
+    echo("what the selected projects lean on:")
     for p, g in binding.groupby("project_id", sort=True):
-        print(f"  - {p}: " + "; ".join(g["sentence"]))
+        echo(f"  - {p}: " + "; ".join(g["sentence"]))
     advice = hiring_advice(portfolio, scenario, plan)
-    print("hiring:")
+    echo("hiring:")
     for sentence in advice.sentences:
-        print(f"  - {sentence}")
+        echo(f"  - {sentence}")
     write_tables(args.out, {"why_not": table, "binding": binding, "hiring": advice.runs})
     return EXIT_OK
 
@@ -168,12 +166,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     cmp = compare_scenarios(
         portfolio, scenarios, progress=True, workers=args.workers, scheduler=args.scheduler
     )
-    print(cmp.summary.to_string(index=False))
+    echo(cmp.summary.to_string(index=False))
     for name, p, change in zip(
         cmp.changes["scenario"], cmp.changes["project_id"], cmp.changes["change"], strict=True
     ):
         label = portfolio.projects.at[p, "name"]
-        print(f"{name}: {p}{' ' + label if label != p else ''} {change}")
+        echo(f"{name}: {p}{' ' + label if label != p else ''} {change}")
     write_tables(
         args.out,
         {
@@ -210,12 +208,12 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
     )
     s = result.summary()
-    print(
+    echo(
         f"{s['draws']} draws, {s['with_plan']} with a plan ({s['optimal']} proven optimal); "
         f"objective mean {s['mean']:,.2f}, 5%-95% {s['p05']:,.2f} to {s['p95']:,.2f}; "
         f"{s['always']} projects in every draw, {s['never']} in none"
     )
-    print(result.frequency[["name", "frequency", "base_selected"]].to_string())
+    echo(result.frequency[["name", "frequency", "base_selected"]].to_string())
     write_tables(
         args.out,
         {

@@ -7,8 +7,6 @@ import argparse
 
 from pmo_opt.cli.terminal import EXIT_OK, echo
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def add_import_commands(sub) -> None:
     """Register ``import`` (with sub-command ``mspdi``) and ``template``."""
@@ -67,8 +65,8 @@ def cmd_import_mspdi(args: argparse.Namespace) -> int:
         merge_into=args.merge_into,
         as_of=args.as_of,
     )
-    print(result.report, end="")
-    print(f"wrote {', '.join(str(p) for p in result.written)}")
+    echo(result.report, end="")
+    echo(f"wrote {', '.join(str(p) for p in result.written)}")
     return EXIT_OK
 
 
@@ -76,5 +74,5 @@ def cmd_template(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.template import write_template
 
     path = write_template(args.workbook, args.source)
-    print(f"wrote {path}")
+    echo(f"wrote {path}")
     return EXIT_OK

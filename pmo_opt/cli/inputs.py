@@ -10,15 +10,13 @@ from pathlib import Path
 from pmo_opt.cli.ledger import baseline_resolver
 from pmo_opt.cli.terminal import EXIT_OK, echo, progress
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def warn_scenario(portfolio, scenario) -> None:
     """Print the scenario's likely mistakes (unknown extra_fte role, scoring fallback)."""
     from pmo_opt.engine.objective import scenario_warnings
 
     for problem in scenario_warnings(portfolio, scenario):
-        print(f"warning: {problem}", file=sys.stderr)
+        echo(f"warning: {problem}", file=sys.stderr)
 
 
 def scenario_of(args: argparse.Namespace):
@@ -38,7 +36,7 @@ def inputs_of(args: argparse.Namespace):
     scenario = scenario_of(args)
     read, scenario = replan_inputs(portfolio, scenario, baseline_resolver(args))
     for problem in baseline_warnings(portfolio, scenario):
-        print(str(problem), file=sys.stderr)  # the problem says "warning: " itself
+        echo(str(problem), file=sys.stderr)  # the problem says "warning: " itself
     portfolio = read
     if scenario.baseline is not None and not portfolio.own_settings:
         from pmo_opt.inputs.settings_carry import approved_quarter, quarter_settings
@@ -48,7 +46,7 @@ def inputs_of(args: argparse.Namespace):
         name = getattr(earlier, "source", "") if earlier is not None else ""
         portfolio, note = quarter_settings(portfolio, earlier, Path(name).name if name else "")
         if note:
-            print(f"note: {note}", file=sys.stderr)
+            echo(f"note: {note}", file=sys.stderr)
     warn_scenario(portfolio, scenario)
     return portfolio, scenario
 
@@ -58,5 +56,5 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pmo_opt.inputs.summary import summary_text
 
     portfolio = load_portfolio(args.portfolio, progress=progress)
-    print(summary_text(portfolio))
+    echo(summary_text(portfolio))
     return EXIT_OK

@@ -11,8 +11,6 @@ from pmo_opt.cli.outputs import record_out_files
 from pmo_opt.cli.terminal import EXIT_OK, EXIT_OTHER, echo
 from pmo_opt.errors import LedgerError, PmoError
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def baseline_resolver(args: argparse.Namespace):
     """``baseline: approved`` or a run id, looked up in the ledger and written as
@@ -54,10 +52,10 @@ def record_run(args: argparse.Namespace, make_record, quiet: bool = False) -> bo
         with Ledger(args.ledger) as ledger:
             ledger.record_run(record)
     except PmoError as exc:  # a LedgerError, or check_plan refusing the inputs
-        print(f"ledger: {exc}", file=sys.stderr)
+        echo(f"ledger: {exc}", file=sys.stderr)
         return False
     if not quiet:
-        print(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
+        echo(f"ledger: run {record.run_id} recorded in {masked(ledger.url)}")
     return True
 
 
@@ -67,13 +65,13 @@ def cmd_approve(args: argparse.Namespace) -> int:
     with Ledger(args.ledger) as ledger:
         approval = ledger.approve(args.run, by=args.by, note=args.note or "")
     if approval.already:
-        print(
+        echo(
             f"run {approval.run_id} already is the approved plan of {approval.portfolio_name} "
             f"(approved by {approval.approved_by} at {approval.approved_at}); nothing recorded"
         )
         return EXIT_OK
     before = f"; supersedes approval {approval.supersedes}" if approval.supersedes else ""
-    print(
+    echo(
         f"approved run {approval.run_id} as the plan of {approval.portfolio_name} by "
         f"{approval.approved_by} at {approval.approved_at}{before}"
     )
@@ -85,7 +83,7 @@ def warn_broken(ledger) -> None:
     show what the ledger holds, so that the forgery can be seen)."""
     verdict = ledger.verify()
     if verdict.broken is not None:
-        print(
+        echo(
             f"WARNING: the ledger was changed outside pmo-opt: {verdict.broken}; what follows "
             "cannot be trusted (`pmo-opt ledger verify`)",
             file=sys.stderr,
@@ -98,7 +96,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with Ledger(args.ledger) as ledger:
         verdict = ledger.verify()
     if verdict.broken is not None:
-        print(f"ledger verify: BROKEN: {verdict.broken}", file=sys.stderr)
+        echo(f"ledger verify: BROKEN: {verdict.broken}", file=sys.stderr)
         return EXIT_OTHER
     keyed = " (HMAC-keyed)" if verdict.keyed else ""
     before = (
@@ -106,7 +104,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if verdict.unchained
         else ""
     )
-    print(
+    echo(
         f"ledger verify: {verdict.chained} chained record(s) intact{keyed}{before}; "
         f"newest digest {verdict.head}"
     )
@@ -119,11 +117,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     with Ledger(args.ledger) as ledger:
         warn_broken(ledger)
         table = ledger.history(project=args.project, since=args.since)
-    print(history_text(table, args.project))
+    echo(history_text(table, args.project))
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out, index=False)
-        print(f"written: {args.out}")
+        echo(f"written: {args.out}")
     return EXIT_OK
 
 
@@ -132,7 +130,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     with Ledger(args.ledger) as ledger:
         warn_broken(ledger)
-        print(diff_text(ledger.diff(args.run_a, args.run_b)))
+        echo(diff_text(ledger.diff(args.run_a, args.run_b)))
     return EXIT_OK
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from pmo_opt.cli.terminal import echo
 from pmo_opt.text import csv_safe_frame
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
 
 def prepare_out_folder(args: argparse.Namespace) -> None:
     """Check (and clear) ``--out`` before any work: a bad folder fails in a second, not after
@@ -37,4 +35,4 @@ def write_tables(out: str | None, tables: dict[str, object]) -> None:
     for name, table in tables.items():
         csv_safe_frame(table).to_csv(folder / f"{name}.csv", index=False)
     record_out_files(out, *(f"{n}.csv" for n in tables))
-    print(f"written: {', '.join(str(folder / f'{n}.csv') for n in tables)}")
+    echo(f"written: {', '.join(str(folder / f'{n}.csv') for n in tables)}")

@@ -13,9 +13,6 @@ from pmo_opt.cli.terminal import EXIT_INFEASIBLE, EXIT_OK, EXIT_OTHER, echo, pro
 from pmo_opt.errors import PmoError
 from pmo_opt.text import csv_safe_frame
 
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
-
-
 #: from this many projects on, ``plan`` says on stderr that it is planning (it takes a while)
 PROGRESS_PROJECTS = 1_000
 #: project ids a re-plan line names one by one; the rest are counted
@@ -151,12 +148,12 @@ def _plan(args: argparse.Namespace, run_id: str):
         record_out_files(args.out, "plan.csv", "load.csv", "summary.json")
         if diagnosis is not None:
             record_out_files(args.out, "diagnosis.csv")
-    print(plan_report_text(portfolio, plan))
+    echo(plan_report_text(portfolio, plan))
     for line in replan_lines(plan):
-        print(line)
+        echo(line)
     if args.out:
         written = "load.csv, summary.json" + (", diagnosis.csv" if diagnosis is not None else "")
-        print(f"written: {Path(args.out) / 'plan.csv'}, {written}")
+        echo(f"written: {Path(args.out) / 'plan.csv'}, {written}")
     if plan.status == "infeasible":
         return plan, portfolio, scenario, EXIT_INFEASIBLE
     return plan, portfolio, scenario, EXIT_OK if plan.has_solution else EXIT_OTHER

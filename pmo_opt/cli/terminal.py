@@ -14,13 +14,9 @@ def echo(*parts: object, sep: str = " ", end: str = "\n", file=None, flush: bool
     """``print`` for the terminal: data text (ids, names, headers, messages quoting cells)
     cannot send escape sequences to it; control characters are shown as ``\\x1b`` etc."""
     text = sep.join(terminal_safe(p) for p in parts)
-    print_(text, end=end, file=file if file is not None else sys.stdout, flush=flush)
-
-
-print_ = print
-print = echo  # noqa: A001 - every line this module prints goes through terminal_safe
+    print(text, end=end, file=file if file is not None else sys.stdout, flush=flush)
 
 
 def progress(message: str) -> None:
     """A progress line on stderr (long loads; see ``data.load_portfolio``)."""
-    print(f"... {message}", file=sys.stderr, flush=True)
+    echo(f"... {message}", file=sys.stderr, flush=True)

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from pmo_opt.engine.cpsat import cp_relative_gap, incumbent, optimise_cpsat
 from pmo_opt.engine.milp import optimise_milp
 from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.errors import SolverError
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
@@ -53,7 +54,13 @@ def _engine_facts(plan: Plan | None, error: str | None = None) -> dict:
     }
 
 
-def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | None = None) -> Plan:
+def optimise_auto(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    warm_start: Plan | None = None,
+    *,
+    problem: Problem | None = None,
+) -> Plan:
     """Run the MILP (HiGHS, one thread) and CP-SAT (one worker) at once; keep the better plan.
 
     Both start from the same incumbent: ``warm_start`` when given, else the rank-and-fill plan
@@ -70,7 +77,8 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
     outcomes; ``solver`` is ``auto:highs`` or ``auto:cpsat``.
     """
     t0 = time.perf_counter()
-    start = incumbent(portfolio, scenario) if warm_start is None else None
+    problem = problem_for(problem, portfolio, scenario)  # both engines read the same facts
+    start = incumbent(portfolio, scenario, problem) if warm_start is None else None
     prep = time.perf_counter() - t0
     milp_scenario = scenario.replace(solver="highs", threads=1)
     cp_scenario = scenario.replace(solver="cpsat", threads=1)
@@ -90,6 +98,7 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
                 warm_start,
                 stop=milp_stop,
                 offers=mailbox.take,
+                problem=problem,
             ),
             "cpsat": pool.submit(
                 optimise_cpsat,
@@ -100,6 +109,7 @@ def optimise_auto(portfolio: Portfolio, scenario: Scenario, warm_start: Plan | N
                 solver=cp_solver,
                 start=start,
                 on_solution=mailbox.put,
+                problem=problem,
             ),
         }
         names = {f: n for n, f in futures.items()}

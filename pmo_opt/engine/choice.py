@@ -35,10 +35,9 @@ depends on thread timing.
 
 from __future__ import annotations
 
-from pmo_opt.engine.model import start_windows
-from pmo_opt.engine.plan import capacity_grid
+from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 #: total start options (sum over projects of hi - lo + 1) below which HiGHS is chosen
 MILP_START_COLUMNS = 600
@@ -51,20 +50,23 @@ CAPACITY_BOUND = 1.5
 LARGE_START_COLUMNS = 4_000
 
 
-def start_options(portfolio: Portfolio, scenario: Scenario) -> int:
+def start_options(portfolio: Portfolio, scenario: Scenario, problem: Problem | None = None) -> int:
     """The number of (project, start month) pairs the scenario leaves open."""
-    horizon = resolve_horizon(portfolio, scenario)
-    w = start_windows(portfolio, scenario, horizon)
+    w = problem_for(problem, portfolio, scenario).windows
     return int((w["hi"] - w["lo"] + 1).clip(lower=0).sum())
 
 
-def choose_engine(portfolio: Portfolio, scenario: Scenario) -> str:
+def choose_engine(portfolio: Portfolio, scenario: Scenario, problem: Problem | None = None) -> str:
     """``"cpsat"`` or ``"highs"`` for ``scenario.solver == "default"`` (see the module notes).
 
     Parameters
     ----------
     portfolio, scenario
-        The problem; only its shape (objective, start windows, demand over capacity) is read.
+        The inputs; only their shape (objective, start windows, demand over capacity) is read.
+    problem
+        The facts of ``portfolio`` under ``scenario``
+        (:func:`~pmo_opt.engine.problem.build_problem`), as
+        :func:`~pmo_opt.engine.optimise.optimise` hands them on; built here when ``None``.
 
     Returns
     -------
@@ -73,17 +75,20 @@ def choose_engine(portfolio: Portfolio, scenario: Scenario) -> str:
     """
     if scenario.objective == "makespan":
         return "cpsat"
-    options = start_options(portfolio, scenario)
+    problem = problem_for(problem, portfolio, scenario)
+    options = start_options(portfolio, scenario, problem)
     if options < MILP_START_COLUMNS or options >= LARGE_START_COLUMNS:
         return "highs"
-    return "cpsat" if capacity_load(portfolio, scenario) >= CAPACITY_BOUND else "highs"
+    return "cpsat" if capacity_load(portfolio, scenario, problem) >= CAPACITY_BOUND else "highs"
 
 
-def capacity_load(portfolio: Portfolio, scenario: Scenario) -> float:
+def capacity_load(
+    portfolio: Portfolio, scenario: Scenario, problem: Problem | None = None
+) -> float:
     """FTE-months of demand of every project that may be chosen over the FTE-months of role
     capacity in the horizon (``inf`` when there is no capacity)."""
-    horizon = resolve_horizon(portfolio, scenario)
-    available = float(capacity_grid(portfolio, horizon, scenario)["fte"].sum())
+    capacity = problem_for(problem, portfolio, scenario).capacity
+    available = float(capacity["fte"].sum())
     demand = portfolio.demand[~portfolio.demand["project_id"].isin(scenario.force_out)]
     asked = float(demand["fte"].sum())
     return asked / available if available > 0 else float("inf")

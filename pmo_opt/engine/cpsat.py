@@ -31,15 +31,15 @@ from ortools.sat.python import cp_model
 
 from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.cpsat_model import CpsatModel, add_hints, build_cpsat
-from pmo_opt.engine.objective import check_decisions, objective_of, project_values
+from pmo_opt.engine.objective import check_decisions, objective_of
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.engine.replan import with_replan
 from pmo_opt.engine.solve import wall_backstop
 from pmo_opt.engine.start import first_plan
 from pmo_opt.errors import SolverError
-from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 
 def least_hires(m: CpsatModel, starts: dict[str, int]) -> pd.DataFrame:
@@ -58,14 +58,16 @@ def least_hires(m: CpsatModel, starts: dict[str, int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "month", "fte"])
 
 
-def incumbent(portfolio: Portfolio, scenario: Scenario) -> tuple[Plan | None, str | None]:
+def incumbent(
+    portfolio: Portfolio, scenario: Scenario, problem: Problem | None = None
+) -> tuple[Plan | None, str | None]:
     """The rank-and-fill plan (or, when re-planning, the baseline when it is still feasible and
     no worse) as a first incumbent, when it breaks no rule (else ``None``).
 
     The same plan the MILP path starts from. A complete, feasible hint gives CP-SAT a solution
     before its search starts, so a short time limit still returns a plan; it costs a fraction
     of a second on the S benchmark."""
-    return first_plan(portfolio, scenario)
+    return first_plan(portfolio, scenario, problem)
 
 
 _STATUS = {
@@ -150,6 +152,7 @@ def optimise_cpsat(
     start: tuple[Plan | None, str | None] | None = None,
     on_solution: Callable[[dict[str, int]], None] | None = None,
     deterministic: bool = False,
+    problem: Problem | None = None,
 ) -> Plan:
     """Choose and schedule projects with CP-SAT (``solver="cpsat"``), or with both engines at
     once (``solver="auto"``, see :func:`optimise_auto`).
@@ -173,6 +176,10 @@ def optimise_cpsat(
     deterministic
         Stop on deterministic work instead of the wall clock (see :func:`configure`), so the
         same input gives the same plan whatever the load (``solver="default"``).
+    problem
+        The facts of ``portfolio`` under ``scenario``
+        (:func:`~pmo_opt.engine.problem.build_problem`), as
+        :func:`~pmo_opt.engine.optimise.optimise` hands them on; built here when ``None``.
 
     Returns
     -------
@@ -188,13 +195,13 @@ def optimise_cpsat(
         When CP-SAT calls the model invalid (a bug here, not a property of the data).
     """
     check_decisions(portfolio, scenario)
-    horizon = resolve_horizon(portfolio, scenario)
-    values = project_values(portfolio, scenario)
+    problem = problem_for(problem, portfolio, scenario)
+    horizon, values = problem.horizon, problem.values
     t0 = time.perf_counter()
     if warm_start is not None:
         seed, seed_name = warm_start, "given"
     else:
-        seed, seed_name = start if start is not None else incumbent(portfolio, scenario)
+        seed, seed_name = start if start is not None else incumbent(portfolio, scenario, problem)
     # a checked rank-and-fill schedule's makespan bounds every finish, as on the MILP path
     latest_finish = (
         int(round(seed.objective))
@@ -222,29 +229,8 @@ def optimise_cpsat(
         raise SolverError(f"CP-SAT rejected the model: {m.model.validate()}", solver="cpsat")
     status = _STATUS.get(code, "no_solution")
     if status not in ("optimal", "feasible"):
-        message = {
-            "infeasible": "no plan satisfies every constraint",
-            "no_solution": f"no plan found within the {scenario.time_limit_s:g} s limit",
-        }[status]
-        if status == "infeasible" and not m.scaling.exact:
-            message += f" (with {', '.join(m.scaling.rounded)} rounded to whole units)"
-        return make_plan(
-            portfolio,
-            scenario,
-            horizon,
-            {},
-            values=values,
-            status=status,
-            message=message,
-            details=details,
-            **facts,
-        )
-    index = {p: int(solver.value(s)) for p, s in m.s.items() if solver.boolean_value(m.y[p])}
-    hires = least_hires(m, index)
-    starts = {p: horizon[t] for p, t in index.items()}
-    if starts:
-        windows = hold_baseline(m.windows, baseline_of(portfolio, scenario), starts, horizon)
-        starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
+        return _no_plan(problem, scenario, m, status, details, facts)
+    starts, hires = _decisions(m, solver, problem, scenario)
     plan = make_plan(
         portfolio, scenario, horizon, starts, hires, values=values, status=status, **facts
     )
@@ -254,21 +240,7 @@ def optimise_cpsat(
     gap = cp_relative_gap(objective, bound)
     if status == "optimal" and gap > scenario.mip_gap + 1e-9:
         status = "feasible"  # rounding of the objective: never claim more than proven
-    message = (
-        f"proven optimal within a relative gap of {scenario.mip_gap:g}"
-        if status == "optimal"
-        else (
-            f"stopped at its deterministic work limit ({details['work_limit']:g} units, set "
-            f"from time_limit_s={scenario.time_limit_s:g}) before proving optimality"
-            if deterministic and solver.deterministic_time >= 0.99 * details["work_limit"]
-            else f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
-        )
-    )
-    if deterministic:
-        details["work_used"] = round(solver.deterministic_time, 3)
-        details["stopped_by_wall_clock"] = bool(
-            status != "optimal" and solver.deterministic_time < 0.99 * details["work_limit"]
-        )
+    message = _stop_message(scenario, status, solver, details, deterministic)
     plan = _replace(
         plan,
         status=status,
@@ -279,6 +251,68 @@ def optimise_cpsat(
         details=details,
     )
     return with_replan(plan, portfolio, scenario)
+
+
+def _no_plan(
+    problem: Problem, scenario: Scenario, m: CpsatModel, status: str, details: dict, facts: dict
+) -> Plan:
+    """The empty plan of a search that found none, saying why (infeasible, or out of time)."""
+    message = {
+        "infeasible": "no plan satisfies every constraint",
+        "no_solution": f"no plan found within the {scenario.time_limit_s:g} s limit",
+    }[status]
+    if status == "infeasible" and not m.scaling.exact:
+        message += f" (with {', '.join(m.scaling.rounded)} rounded to whole units)"
+    return make_plan(
+        problem.portfolio,
+        scenario,
+        problem.horizon,
+        {},
+        values=problem.values,
+        status=status,
+        message=message,
+        details=details,
+        **facts,
+    )
+
+
+def _decisions(
+    m: CpsatModel, solver: cp_model.CpSolver, problem: Problem, scenario: Scenario
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """The solution's starts (project -> month), held at the baseline where they may be and
+    shifted left, and the least hiring the solution needs."""
+    horizon = problem.horizon
+    index = {p: int(solver.value(s)) for p, s in m.s.items() if solver.boolean_value(m.y[p])}
+    hires = least_hires(m, index)
+    starts = {p: horizon[t] for p, t in index.items()}
+    if starts:
+        windows = hold_baseline(m.windows, problem.baseline, starts, horizon)
+        starts = left_shift(problem.portfolio, horizon, windows, starts, hires, scenario)
+    return starts, hires
+
+
+def _stop_message(
+    scenario: Scenario,
+    status: str,
+    solver: cp_model.CpSolver,
+    details: dict,
+    deterministic: bool,
+) -> str:
+    """Why the search stopped, in words; a deterministic search also notes in ``details`` the
+    work it used and whether only the wall clock stopped it (then the plan may not repeat)."""
+    if deterministic:
+        details["work_used"] = round(solver.deterministic_time, 3)
+        details["stopped_by_wall_clock"] = bool(
+            status != "optimal" and solver.deterministic_time < 0.99 * details["work_limit"]
+        )
+    if status == "optimal":
+        return f"proven optimal within a relative gap of {scenario.mip_gap:g}"
+    if deterministic and solver.deterministic_time >= 0.99 * details["work_limit"]:
+        return (
+            f"stopped at its deterministic work limit ({details['work_limit']:g} units, set "
+            f"from time_limit_s={scenario.time_limit_s:g}) before proving optimality"
+        )
+    return f"stopped at the {scenario.time_limit_s:g} s limit before proving optimality"
 
 
 class Relay(cp_model.CpSolverSolutionCallback):

@@ -7,8 +7,8 @@ reference formulation) and returns the same ``Plan``, checked by the same ``chec
 Formulation
 -----------
 - **Projects.** Per project a presence literal ``y_p`` (selected) and a start ``s_p`` in the
-  window ``[lo, hi]`` of :func:`pmo_opt.engine.model.start_windows` (horizon, earliest start, deadline,
-  in-flight and the critical-path pass); ``s_p = lo`` when absent (no symmetric copies).
+  window ``[lo, hi]`` of :func:`pmo_opt.engine.windows.start_windows` (horizon, earliest start,
+  deadline, in-flight and the critical-path pass); ``s_p = lo`` when absent (no symmetric copies).
 - **Capacity.** A demand profile that varies by month offset is split into its constant runs;
   each run of role ``r`` is an optional fixed-size interval at ``s_p + k0`` with presence
   ``y_p``. One ``AddCumulative`` per role that can bind: against its constant capacity, or, when
@@ -58,8 +58,8 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from pmo_opt.engine.model import start_windows
 from pmo_opt.engine.plan import Plan, capacity_grid, spend_profile
+from pmo_opt.engine.windows import start_windows
 from pmo_opt.inputs import months
 from pmo_opt.inputs.baseline import Baseline, baseline_of
 from pmo_opt.inputs.portfolio import Portfolio
@@ -484,7 +484,7 @@ def replan_terms(
 
     change: - change_penalty * (sum_{p in B} (1 - y_p) + sum_{p not in B} y_p);
     move: - move_penalty * sum_{p in B} sum_t |t - s_p| x[p, t] (start literals, 0 when out).
-    Frozen projects are fixed by their windows (:func:`pmo_opt.engine.model.add_freeze`).
+    Frozen projects are fixed by their windows (:func:`pmo_opt.engine.windows.add_freeze`).
     """
     if baseline is None:
         return [], 0.0
@@ -524,7 +524,7 @@ def build_cpsat(
     latest_finish: int | None = None,
 ) -> CpsatModel:
     """The CP-SAT model of docs/model.md for ``portfolio`` under ``scenario``; ``latest_finish``
-    (a known makespan) caps every window as in :func:`pmo_opt.engine.model.start_windows`."""
+    (a known makespan) caps every window as in :func:`pmo_opt.engine.windows.start_windows`."""
     windows = start_windows(portfolio, scenario, horizon, latest_finish)
     roles = sorted(set(portfolio.role_names) | set(scenario.extra_fte))
     T = len(horizon)

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import highspy
 import numpy as np
 
-from pmo_opt.engine.model import PortfolioModel
 from pmo_opt.engine.solve import SUB_MIP_HEURISTICS, same_threads, wall_backstop
 
 #: a slice starts at this many projects (fewer when the portfolio is small)
@@ -54,6 +54,16 @@ SLICE_OVERHEAD = 1.0
 SLICE_BACKSTOP_S = 30.0
 #: a counted search's relaxation stops at this many seconds only as a backstop
 LP_BACKSTOP_S = 120.0
+
+
+class IndexedModel(Protocol):
+    """What the search reads of a built MILP (the MILP's ``PortfolioModel`` is one): named here as
+    a shape, not imported, so that the search and the model stay independent of each other."""
+
+    x: dict[tuple[str, int], Any]  # (project, start month index) -> column with its ``index``
+    y: dict[str, Any]  # project -> selection column
+    windows: Any  # pandas frame indexed by project with a ``duration`` column
+    problem: Any  # the pulp problem, for its constraints' names
 
 
 @dataclass
@@ -97,7 +107,7 @@ class Neighbourhoods:
         return self
 
     @classmethod
-    def of(cls, model: PortfolioModel, demand) -> Neighbourhoods:
+    def of(cls, model: IndexedModel, demand) -> Neighbourhoods:
         """From a model whose variables have their solver ``index`` (set by pulp's HiGHS)."""
         starts: dict[str, list[tuple[int, int]]] = {}
         for (p, t), v in model.x.items():

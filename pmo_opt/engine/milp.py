@@ -15,14 +15,14 @@ import pandas as pd
 from pmo_opt.engine.choice import CAPACITY_BOUND, capacity_load
 from pmo_opt.engine.compact import hold_baseline, left_shift
 from pmo_opt.engine.model import PortfolioModel, build_model
-from pmo_opt.engine.objective import objective_of, project_values, relative_gap
+from pmo_opt.engine.objective import objective_of, relative_gap
 from pmo_opt.engine.plan import Plan, make_plan, unschedulable_plan
+from pmo_opt.engine.problem import Problem, problem_for
 from pmo_opt.engine.replan import with_replan
-from pmo_opt.engine.solve import solve_problem
+from pmo_opt.engine.solve import SolveResult, solve_problem
 from pmo_opt.engine.start import first_plan
-from pmo_opt.inputs.baseline import baseline_of
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 #: start variables from which a neighbourhood search improves the first plan (pmo_opt.engine.lns)
 LNS_COLUMNS = 500
@@ -44,6 +44,7 @@ def optimise_milp(
     stop: threading.Event | None = None,
     offers: Callable[[], dict[str, int] | None] | None = None,
     deterministic: bool = False,
+    problem: Problem | None = None,
 ) -> Plan:
     """Choose and schedule projects with the MILP (PuLP + HiGHS, ``solver="highs"``).
 
@@ -64,6 +65,10 @@ def optimise_milp(
     deterministic
         Count the neighbourhood search's work instead of timing it (``solver="default"``, see
         :func:`search_plan`), so the same input gives the same plan whatever the load.
+    problem
+        The facts of ``portfolio`` under ``scenario``
+        (:func:`~pmo_opt.engine.problem.build_problem`), as
+        :func:`~pmo_opt.engine.optimise.optimise` hands them on; built here when ``None``.
 
     Returns
     -------
@@ -72,15 +77,15 @@ def optimise_milp(
         no selection and a ``message`` saying why, never an exception.
     """
     started = time.perf_counter()  # time_limit_s bounds the preparation and build too
-    horizon = resolve_horizon(portfolio, scenario)
-    values = project_values(portfolio, scenario)
+    problem = problem_for(problem, portfolio, scenario)
+    horizon, values = problem.horizon, problem.values
     latest_finish = None
     start_name = "given"
     if warm_start is None:
         # rank-and-fill's plan is the solver's first incumbent, so a time-limited plan is never
         # worse than the priority-list rule; under makespan its makespan also bounds every finish.
         # When re-planning, the baseline itself starts the search when it is still feasible.
-        warm_start, start_name = first_plan(portfolio, scenario)
+        warm_start, start_name = first_plan(portfolio, scenario, problem)
         if warm_start is not None and scenario.objective == "makespan":
             latest_finish = int(round(warm_start.objective))
     t0 = time.perf_counter()
@@ -100,7 +105,7 @@ def optimise_milp(
         set_start(model, warm_start)
     limited = _remaining(scenario, started)  # what is left of time_limit_s after the build
     improve = (
-        _search(model, portfolio, limited, scenario.time_limit_s if deterministic else None)
+        _search(model, problem, limited, scenario.time_limit_s if deterministic else None)
         if warm_start is not None
         else None
     )
@@ -119,12 +124,28 @@ def optimise_milp(
         improve=improve,
         offer=offer,
     )
+    plan = _plan_of(model, problem, scenario, result, limited, build_seconds)
+    if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
+        plan = _not_worse_than(warm_start, start_name, plan, problem, scenario, result)
+    return with_replan(plan, portfolio, scenario)
+
+
+def _plan_of(
+    model: PortfolioModel,
+    problem: Problem,
+    scenario: Scenario,
+    result: SolveResult,
+    limited: Scenario,
+    build_seconds: float,
+) -> Plan:
+    """The solved model as a plan: its starts held at the baseline where they may be, shifted
+    left, the least hiring they need, and the solver's facts (status, bound, gap, timings)."""
+    portfolio, horizon = problem.portfolio, problem.horizon
     starts, hires = (
         read_decisions(model) if result.status in ("optimal", "feasible") else ({}, None)
     )
-    baseline = baseline_of(portfolio, scenario)
     if starts:
-        windows = hold_baseline(model.windows, baseline, starts, horizon)
+        windows = hold_baseline(model.windows, problem.baseline, starts, horizon)
         starts = left_shift(portfolio, horizon, windows, starts, hires, scenario)
     if hires is not None and len(hires):
         hires = needed_hires(portfolio, scenario, horizon, starts)
@@ -134,7 +155,7 @@ def optimise_milp(
         horizon,
         starts,
         hires,
-        values=values,
+        values=problem.values,
         status=result.status,
         bound=result.bound,
         gap=result.gap,
@@ -148,37 +169,41 @@ def optimise_milp(
         details=_search_details(result.search),
     )
     objective = objective_of(plan, portfolio, scenario) if plan.has_solution else None
-    plan = replace(plan, objective=objective)
-    if warm_start is not None and warm_start.objective is not None and plan.status != "optimal":
-        # the solver stopped early: never hand back less than the plan it started from
-        start_obj = objective_of(warm_start, portfolio, scenario)
-        worse = (
-            objective is None
-            or (scenario.objective == "makespan" and start_obj < objective - 1e-9)
-            or (scenario.objective != "makespan" and start_obj > objective + 1e-9)
-        )
-        if worse:
-            plan = replace(
-                warm_start,
-                status="feasible",
-                objective=start_obj,
-                bound=result.bound,
-                gap=relative_gap(start_obj, result.bound),
-                solver=result.solver,
-                build_seconds=build_seconds,
-                solve_seconds=result.seconds,
-                message=f"{result.message}; the solver's best was not better than the "
-                f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
-                details=_search_details(result.search),
-            )
-    return with_replan(plan, portfolio, scenario)
-    index = {mo: i for i, mo in enumerate(horizon)}
-    held = [p for p in starts if baseline.selected(p)]
-    if not held:
-        return windows
-    windows = windows.copy()
-    windows.loc[held, "lo"] = [index[starts[p]] for p in held]
-    return windows
+    return replace(plan, objective=objective)
+
+
+def _not_worse_than(
+    warm_start: Plan,
+    start_name: str,
+    plan: Plan,
+    problem: Problem,
+    scenario: Scenario,
+    result: SolveResult,
+) -> Plan:
+    """``plan``, or the plan the solver started from when the solver stopped early without
+    beating it: a time-limited plan is never worse than its start."""
+    objective = plan.objective
+    start_obj = objective_of(warm_start, problem.portfolio, scenario)
+    worse = (
+        objective is None
+        or (scenario.objective == "makespan" and start_obj < objective - 1e-9)
+        or (scenario.objective != "makespan" and start_obj > objective + 1e-9)
+    )
+    if not worse:
+        return plan
+    return replace(
+        warm_start,
+        status="feasible",
+        objective=start_obj,
+        bound=result.bound,
+        gap=relative_gap(start_obj, result.bound),
+        solver=result.solver,
+        build_seconds=plan.build_seconds,
+        solve_seconds=result.seconds,
+        message=f"{result.message}; the solver's best was not better than the "
+        f"{start_name.replace('_', '-')} plan it started from, so that plan is returned",
+        details=_search_details(result.search),
+    )
 
 
 def _remaining(scenario: Scenario, started: float) -> Scenario:
@@ -195,7 +220,7 @@ def _remaining(scenario: Scenario, started: float) -> Scenario:
 
 def _search(
     model: PortfolioModel,
-    portfolio: Portfolio,
+    problem: Problem,
     scenario: Scenario,
     counted_for: float | None = None,
 ):
@@ -219,7 +244,8 @@ def _search(
         return None
     seconds = LNS_SHARE * scenario.time_limit_s
     if len(model.x) < LNS_LARGE_COLUMNS:
-        if capacity_load(portfolio, scenario) < CAPACITY_BOUND:
+        # the time limit is the only setting ``scenario`` changes: the problem's load is its own
+        if capacity_load(problem.portfolio, problem.scenario, problem) < CAPACITY_BOUND:
             return None
         seconds = min(seconds, LNS_SMALL_SECONDS)
     from pmo_opt.engine.lns import Neighbourhoods, improve
@@ -227,7 +253,9 @@ def _search(
     counted = None if counted_for is None else search_plan(len(model.x), counted_for)
 
     def run(highs, values):
-        hood = Neighbourhoods.of(model, portfolio.demand)  # the solver has indexed the columns
+        hood = Neighbourhoods.of(
+            model, problem.portfolio.demand
+        )  # the solver has indexed the columns
         start = np.asarray(values, dtype=float)
         if counted is None:
             return improve(highs, hood, start, seconds, seed=scenario.seed)

@@ -17,6 +17,7 @@ from pmo_opt.engine.choice import choose_engine
 from pmo_opt.engine.milp import optimise_milp
 from pmo_opt.engine.objective import check_decisions
 from pmo_opt.engine.plan import Plan
+from pmo_opt.engine.problem import build_problem
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.inputs.scenario import Scenario
 
@@ -50,13 +51,18 @@ def optimise(
     """
     scenario = scenario or Scenario()
     check_decisions(portfolio, scenario)
+    problem = build_problem(portfolio, scenario)  # every engine below reads its facts from it
     if scenario.solver == "default":
-        engine = choose_engine(portfolio, scenario)
+        engine = choose_engine(portfolio, scenario, problem)
         if engine == "cpsat":
             from pmo_opt.engine.cpsat import optimise_cpsat
 
             plan = optimise_cpsat(
-                portfolio, scenario.replace(solver="cpsat"), warm_start, deterministic=True
+                portfolio,
+                scenario.replace(solver="cpsat"),
+                warm_start,
+                deterministic=True,
+                problem=problem,
             )
         else:
             plan = optimise_milp(
@@ -66,6 +72,7 @@ def optimise(
                 stop=stop,
                 offers=offers,
                 deterministic=True,
+                problem=problem,
             )
         # the plan keeps the scenario as given (solver=default); plan.solver names the engine
         return replace(
@@ -74,9 +81,9 @@ def optimise(
     if scenario.solver == "auto":
         from pmo_opt.engine.auto import optimise_auto  # imports OR-Tools: only when asked for
 
-        return optimise_auto(portfolio, scenario, warm_start)
+        return optimise_auto(portfolio, scenario, warm_start, problem=problem)
     if scenario.solver == "cpsat":
         from pmo_opt.engine.cpsat import optimise_cpsat
 
-        return optimise_cpsat(portfolio, scenario, warm_start=warm_start)
-    return optimise_milp(portfolio, scenario, warm_start, stop=stop, offers=offers)
+        return optimise_cpsat(portfolio, scenario, warm_start=warm_start, problem=problem)
+    return optimise_milp(portfolio, scenario, warm_start, stop=stop, offers=offers, problem=problem)

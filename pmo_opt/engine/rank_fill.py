@@ -11,6 +11,7 @@ look ahead, so it can miss a better combination, and it cannot guarantee categor
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,10 +19,12 @@ import pandas as pd
 
 from pmo_opt.engine.check import check_plan, unknown_forced
 from pmo_opt.engine.plan import Plan, make_plan
+from pmo_opt.engine.problem import Problem as PlanningProblem  # errors.Problem is a mistake
+from pmo_opt.engine.problem import problem_for
 from pmo_opt.errors import InputError, Problem
 from pmo_opt.inputs import months
 from pmo_opt.inputs.portfolio import Portfolio
-from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+from pmo_opt.inputs.scenario import Scenario
 
 #: relative slack when testing a fit; far below check_plan's default so its plans pass the check
 FIT_TOL = 1e-9
@@ -302,7 +305,13 @@ def _topological(ids: list[str], rank: dict[str, int], needs: dict[str, list[str
     return out + sorted((p for p in ids if p not in done), key=rank.__getitem__)
 
 
-def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | None = None) -> Plan:
+def rank_and_fill(
+    portfolio: Portfolio,
+    scenario: Scenario,
+    order: list[str] | None = None,
+    *,
+    problem: PlanningProblem | None = None,
+) -> Plan:
     """Plan the portfolio the way priority-list tools do: rank, then fill greedily.
 
     Parameters
@@ -312,6 +321,9 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
     order
         Project ids in priority order (highest first); projects it leaves out follow in the
         default order. Default: descending :func:`priority_values`, ties by ``project_id``.
+    problem
+        The facts of ``portfolio`` under ``scenario`` when the caller has them (its horizon is
+        read); built here otherwise.
 
     Returns
     -------
@@ -331,7 +343,7 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
     Predecessors (``requires``/``finish_to_start``) of mandatory projects are mandatory too.
     """
     unknown_forced(portfolio, scenario)
-    horizon = resolve_horizon(portfolio, scenario)
+    horizon = problem_for(problem, portfolio, scenario).horizon
     values = priority_values(portfolio, scenario)
     ranked = priority_order(portfolio, scenario, order)
     rank = {p: i for i, p in enumerate(ranked)}
@@ -341,7 +353,6 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
     ids = [str(p) for p in pr.index]
     status = dict(zip(ids, pr["status"].astype(str).tolist(), strict=True))
     risk = dict(zip(ids, pr["risk"].astype(float).tolist(), strict=True))
-    forced_out = set(scenario.force_out)
 
     def infeasible(text: str) -> Plan:
         return make_plan(
@@ -356,7 +367,58 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
             message=f"rank-and-fill cannot place mandatory work: {text}",
         )
 
-    # mandatory work and the predecessors it needs
+    mandatory, why, cannot = _mandatory_work(ranked, scenario, status, needs)
+    if cannot:
+        return infeasible(cannot)
+    in_flight = [p for p in ranked if p in mandatory and status[p] == "in_flight"]
+    rest = _topological([p for p in ranked if p in mandatory and p not in in_flight], rank, needs)
+
+    def bounds(p: str) -> tuple[int, int, str]:
+        return _bounds(board, p, status[p] == "in_flight" and p in mandatory, fs)
+
+    cannot = _place_mandatory(board, in_flight + rest, why, fs, excl, bounds)
+    if cannot:
+        return infeasible(cannot)
+
+    # fill with the remaining proposed work, in priority order
+    skipped = _fill(board, ranked, scenario, risk, needs, excl, bounds)
+
+    starts = {p: horizon[s] for p, s in board.starts.items()}
+    objective = _objective(portfolio, scenario, values, board)
+    message = (
+        f"rank-and-fill placed {len(starts)} of {len(pr)} projects "
+        f"({len(mandatory)} mandatory) in priority order"
+    )
+    plan = make_plan(
+        portfolio,
+        scenario,
+        horizon,
+        starts,
+        hires=None,
+        values=values,
+        status="feasible",
+        objective=objective,
+        solver="rank_and_fill",
+        message=message,
+    )
+    broken = check_plan(portfolio, scenario, plan)
+    message += _broken_rules(broken)
+    details = {
+        "order": ranked,
+        "mandatory": list(mandatory),
+        "skipped": skipped,
+        "violations": [str(v) for v in broken],
+    }
+    return replace(plan, message=message, details=details)
+
+
+def _mandatory_work(
+    ranked: list[str], scenario: Scenario, status: dict[str, str], needs: dict
+) -> tuple[dict[str, None], dict[str, str], str | None]:
+    """Mandatory work (committed, in flight, forced in; every project under ``makespan``) and
+    the predecessors it needs, in priority order, each with why it is in; the third item says
+    why mandatory work cannot be placed at all (it needs a project forced out), else ``None``."""
+    forced_out = set(scenario.force_out)
     if scenario.objective == "makespan":
         seeds = [p for p in ranked if p not in forced_out]
         why = dict.fromkeys(seeds, "every project not forced out is in under makespan")
@@ -376,44 +438,69 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
         a = stack.pop()
         for b in needs.get(a, ()):
             if b in forced_out:
-                return infeasible(f"{a} ({why[a]}) needs {b}, which is forced out")
+                return mandatory, why, f"{a} ({why[a]}) needs {b}, which is forced out"
             if b not in mandatory:
                 mandatory[b] = None
                 why[b] = f"needed by {a}"
                 stack.append(b)
-    in_flight = [p for p in ranked if p in mandatory and status[p] == "in_flight"]
-    rest = _topological([p for p in ranked if p in mandatory and p not in in_flight], rank, needs)
+    return mandatory, why, None
 
-    def bounds(p: str) -> tuple[int, int, str]:
-        job = board.jobs[p]
-        lo, hi, after = job.lo, job.hi, ""
-        if status[p] == "in_flight" and p in mandatory:
-            hi = min(hi, 0)  # in flight: the first month or nothing
-            lo = max(lo, 0)
-        for b in fs.get(p, ()):
-            if b in board.starts:
-                end = board.starts[b] + board.jobs[b].duration - 1
-                if end + 1 > lo:
-                    lo, after = end + 1, f" (after {b} finishes)"
-        return lo, hi, after
 
-    for p in in_flight + rest:
+def _bounds(board: _Board, p: str, pinned: bool, fs: dict) -> tuple[int, int, str]:
+    """p's first and last start month given what is placed (after its placed predecessors
+    finish; ``pinned``: mandatory in-flight work, the first month or nothing), and the words
+    for why it cannot start earlier."""
+    job = board.jobs[p]
+    lo, hi, after = job.lo, job.hi, ""
+    if pinned:
+        hi = min(hi, 0)  # in flight: the first month or nothing
+        lo = max(lo, 0)
+    for b in fs.get(p, ()):
+        if b in board.starts:
+            end = board.starts[b] + board.jobs[b].duration - 1
+            if end + 1 > lo:
+                lo, after = end + 1, f" (after {b} finishes)"
+    return lo, hi, after
+
+
+def _place_mandatory(
+    board: _Board,
+    work: list[str],
+    why: dict[str, str],
+    fs: dict,
+    excl: dict,
+    bounds: Callable[[str], tuple[int, int, str]],
+) -> str | None:
+    """Place the mandatory ``work`` in order, each at its earliest start that fits; the words
+    for why one cannot be placed (the plan is then infeasible), else ``None``."""
+    for p in work:
         clash = sorted(q for q in excl.get(p, ()) if q in board.starts)
         if clash:
-            return infeasible(f"{p} ({why[p]}) and {clash[0]} exclude each other")
+            return f"{p} ({why[p]}) and {clash[0]} exclude each other"
         waiting = [b for b in fs.get(p, ()) if b not in board.starts]
         if waiting:
-            return infeasible(
-                f"{p} ({why[p]}) must start after {waiting[0]} finishes, which cannot come first"
-            )
+            return f"{p} ({why[p]}) must start after {waiting[0]} finishes, which cannot come first"
         lo, hi, after = bounds(p)
         s = board.earliest(p, lo, hi)
         if s is None:
-            return infeasible(f"{p} ({why[p]}) does not fit: {board.why_not(p, lo, hi, after)}")
+            return f"{p} ({why[p]}) does not fit: {board.why_not(p, lo, hi, after)}"
         board.place(p, s)
+    return None
 
-    # fill with the remaining proposed work, in priority order
+
+def _fill(
+    board: _Board,
+    ranked: list[str],
+    scenario: Scenario,
+    risk: dict[str, float],
+    needs: dict,
+    excl: dict,
+    bounds: Callable[[str], tuple[int, int, str]],
+) -> dict[str, str]:
+    """Place the remaining proposed work in priority order, each at its earliest start that
+    fits; returns why each project left out was skipped."""
     skipped: dict[str, str] = {}
+    forced_out = set(scenario.force_out)
     cap = scenario.max_avg_risk
     risk_sum = sum(risk[p] for p in board.starts)
     for p in ranked:
@@ -445,41 +532,20 @@ def rank_and_fill(portfolio: Portfolio, scenario: Scenario, order: list[str] | N
             continue
         board.place(p, s)
         risk_sum += risk[p]
+    return skipped
 
-    starts = {p: horizon[s] for p, s in board.starts.items()}
-    objective = _objective(portfolio, scenario, values, board)
-    message = (
-        f"rank-and-fill placed {len(starts)} of {len(pr)} projects "
-        f"({len(mandatory)} mandatory) in priority order"
+
+def _broken_rules(broken: list) -> str:
+    """The warning appended to the message when the greedy plan breaks rules ('' when none)."""
+    if not broken:
+        return ""
+    rules = sorted({v.rule for v in broken})
+    shown = "; ".join(v.message for v in broken[:5])
+    more = f"; and {len(broken) - 5} more" if len(broken) > 5 else ""
+    return (
+        f"; WARNING: the greedy plan breaks {len(broken)} rule(s) ({', '.join(rules)}): "
+        f"{shown}{more}"
     )
-    plan = make_plan(
-        portfolio,
-        scenario,
-        horizon,
-        starts,
-        hires=None,
-        values=values,
-        status="feasible",
-        objective=objective,
-        solver="rank_and_fill",
-        message=message,
-    )
-    broken = check_plan(portfolio, scenario, plan)
-    if broken:
-        rules = sorted({v.rule for v in broken})
-        shown = "; ".join(v.message for v in broken[:5])
-        more = f"; and {len(broken) - 5} more" if len(broken) > 5 else ""
-        message += (
-            f"; WARNING: the greedy plan breaks {len(broken)} rule(s) ({', '.join(rules)}): "
-            f"{shown}{more}"
-        )
-    details = {
-        "order": ranked,
-        "mandatory": list(mandatory),
-        "skipped": skipped,
-        "violations": [str(v) for v in broken],
-    }
-    return replace(plan, message=message, details=details)
 
 
 def _objective(portfolio: Portfolio, scenario: Scenario, values: pd.Series, board: _Board) -> float:
