@@ -185,6 +185,61 @@ def html_exporter():
     )
 
 
+#: nbconvert's alt text for an image whose output carries none
+NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_DATA = re.compile(r'src="data:image/png;base64,([^"]{1,200})')
+_ALT = re.compile(r'\salt="[^"]*"', re.IGNORECASE)
+#: characters of an image's base64 that identify it among a page's images
+_KEY_CHARS = 200
+
+
+def image_alts(notebook: Path) -> dict[str, str]:
+    """The alternative text of each PNG output of a notebook, keyed by the first characters of
+    its base64 data: the output's ``image/png`` ``alt`` metadata (what
+    :class:`~pmo_opt.present.charts.style.ChartFigure` writes), else its plain-text output when
+    that is more than matplotlib's ``<Figure size ...>``."""
+    import nbformat
+
+    alts: dict[str, str] = {}
+    book = nbformat.read(str(notebook), as_version=4)
+    for cell in book.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            png = data.get("image/png")
+            if not png:
+                continue
+            meta = output.get("metadata", {}).get("image/png", {})
+            text = meta.get("alt") if isinstance(meta, dict) else None
+            plain = data.get("text/plain", "")
+            plain = "".join(plain) if isinstance(plain, list) else str(plain)
+            if not text and plain and not plain.startswith("<Figure"):
+                text = plain
+            if text:
+                key = "".join(str(png).split())[:_KEY_CHARS]
+                alts[key] = " ".join(str(text).split())
+    return alts
+
+
+def set_image_alts(body: str, alts: dict[str, str]) -> str:
+    """Every ``<img>`` of embedded PNG data gets its alternative text from ``alts`` (by its
+    data, :func:`image_alts`) in place of nbconvert's placeholder; an image not found keeps an
+    honest short text rather than the placeholder."""
+
+    def one(match: re.Match) -> str:
+        tag = match.group(0)
+        data = _IMG_DATA.search(tag)
+        key = "".join(data.group(1).split())[:_KEY_CHARS] if data else None
+        alt = alts.get(key) if key else None
+        if alt is None and NBCONVERT_DEFAULT_ALT not in tag:
+            return tag  # an image with its own alt text (e.g. from Markdown)
+        alt = alt or "A chart of this page (no description was recorded with it)"
+        tag = _ALT.sub("", tag)
+        return tag[:4] + f' alt="{escape_html(alt)}"' + tag[4:]
+
+    return _IMG.sub(one, body)
+
+
 def export_html(
     notebook: Path,
     target: Path | None = None,
@@ -193,9 +248,11 @@ def export_html(
     pages: Sequence[str] = (),
 ) -> Path:
     """Write the reviewers' HTML of an executed notebook (:func:`harden`-ed): no code, no
-    prompts, images inline, no script; the context bar and page links when given."""
+    prompts, images inline with the alternative text their charts wrote (:func:`image_alts`),
+    no script; the context bar and page links when given."""
     target = target or notebook.with_suffix(".html")
     body, _ = (exporter or html_exporter()).from_filename(str(notebook))
+    body = set_image_alts(body, image_alts(notebook))
     page = harden(body, context, pages, target.name)
     target.write_text(page, encoding="utf-8")
     return target

@@ -3,6 +3,7 @@ no chart junk, short money ticks, project labels safe for mathtext."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pandas as pd
@@ -39,12 +40,48 @@ FULL = 0.99
 
 
 class ChartFigure(Figure):
-    """A Figure that shows itself as PNG in Jupyter (IPython calls ``_repr_png_``)."""
+    """A Figure that shows itself as PNG in Jupyter with its alternative text.
+
+    ``alt_text`` is what the chart shows in words and numbers, set by the chart function that
+    drew it (:func:`describe_axes` when it did not): Jupyter gets it as the PNG's ``alt``
+    metadata and as the plain-text output, and :func:`pmo_opt.present.html.export_html` puts it
+    on the page's ``<img>``.
+    """
+
+    alt_text: str = ""
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
+
+    def describe(self) -> str:
+        """The alternative text: ``alt_text``, else one read off the axes."""
+        return self.alt_text or describe_axes(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:  # noqa: ANN001
+        alt = self.describe()
+        png = base64.b64encode(self._repr_png_()).decode("ascii")
+        return {"image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
+
+
+def describe_axes(fig: Figure) -> str:
+    """Alternative text read off a figure: each panel's title and the range of its axes."""
+    parts = []
+    for ax in fig.axes:
+        title = ax.get_title()
+        if not title and not ax.get_xlabel():
+            continue  # a colour bar or an inset
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        text = f"{title}." if title else "Chart."
+        if ax.get_xlabel():
+            text += f" Across: {ax.get_xlabel()}, {short_number(x0)} to {short_number(x1)}."
+        if ax.get_ylabel():
+            text += f" Up: {ax.get_ylabel()}, {short_number(min(y0, y1))} to "
+            text += f"{short_number(max(y0, y1))}."
+        parts.append(text.replace("$", ""))
+    return " ".join(parts) or "A chart without a title."
 
 
 def new_figure(width: float, height: float, **subplots) -> tuple[ChartFigure, object]:
@@ -115,6 +152,7 @@ __all__ = [
     "SKY",
     "UTIL_TOP",
     "VERMILLION",
+    "describe_axes",
     "month_ticks",
     "new_figure",
     "project_label",

@@ -1,0 +1,106 @@
+"""Charts that say what they show: heatmap buckets that match the caption and cover the data,
+alternative text from the numbers on every chart image of a page."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_hex
+
+from pmo_opt.present.charts import capacity_heatmap, gantt, value_cost_bubble
+from pmo_opt.present.charts.capacity import HEAT_BUCKETS, heat_bucket
+from pmo_opt.present.html import NBCONVERT_DEFAULT_ALT, export_html
+
+
+def load(values: dict[tuple[str, str], tuple[float, float]]) -> pd.DataFrame:
+    rows = [
+        {"role": r, "month": m, "demand_fte": d, "capacity_fte": c, "hired_fte": 0.0}
+        for (r, m), (d, c) in values.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def cell_colour(fig, i, j):
+    image = fig.axes[0].get_images()[0]
+    return to_hex(image.cmap(image.norm(image.get_array()[i, j])))
+
+
+def test_heatmap_full_is_orange_and_483_percent_is_far_over():
+    grid = load(
+        {
+            ("dev", "2027-01"): (2.0, 2.0),  # 100%: full, orange as the caption says
+            ("dev", "2027-02"): (4.83, 1.0),  # 483%: beyond any 0-150% scale
+            ("qa", "2027-01"): (0.2, 1.0),
+            ("qa", "2027-02"): (1.2, 1.0),
+        }
+    )
+    fig = capacity_heatmap(grid)
+    names = {name: colour for name, _, colour in HEAT_BUCKETS}
+    assert cell_colour(fig, 0, 0) == names["full (99-100%)"].lower()
+    assert cell_colour(fig, 0, 0) not in (names["over (100-150%)"].lower(),)
+    assert cell_colour(fig, 0, 1) == names["over 150%"].lower()
+    assert cell_colour(fig, 1, 1) == names["over (100-150%)"].lower()
+    assert cell_colour(fig, 1, 0) == names["under 50%"].lower()
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [name for name, _, _ in HEAT_BUCKETS] and "over 150%" in legend
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "483%" in texts and "100%" in texts
+    assert "1 role-months full, 2 over" in fig.describe()
+    assert "dev in 2027-02 at 483%" in fig.describe()
+
+
+def test_heat_buckets_cover_everything():
+    values = np.array([0.0, 0.49, 0.5, 0.95, 0.995, 1.0, 1.01, 1.5, 1.51, 100.0, np.inf])
+    assert list(heat_bucket(values)) == [0, 0, 1, 2, 3, 3, 4, 4, 5, 5, 5]
+
+
+def plan_table():
+    return pd.DataFrame(
+        {
+            "project_id": ["P1", "P2", "P3"],
+            "name": ["One", "Two", "Three"],
+            "selected": [True, True, False],
+            "start": ["2027-01", "2027-03", None],
+            "finish": ["2027-04", "2027-03", None],
+            "value": [50.0, 30.0, 40.0],
+            "cost": [460_000.0, 200_000.0, 100_000.0],
+        }
+    )
+
+
+def test_every_chart_has_alt_text_from_its_numbers():
+    bubble = value_cost_bubble(plan_table(), currency="EUR", value_label="priority points")
+    assert "2 selected (filled) cost 660k EUR for 80.0 priority points" in bubble.describe()
+    assert "P3 (value 40.0, cost 100k EUR)" in bubble.describe()
+    schedule = gantt(plan_table())
+    assert schedule.describe().startswith("Schedule of the 2 selected projects, from 2027-01")
+    assert "longest is P1 (4 months)" in schedule.describe()
+    data, meta = bubble._repr_mimebundle_()
+    assert meta["image/png"]["alt"] == bubble.describe() == data["text/plain"]
+
+
+def test_page_images_carry_the_alt_text(tmp_path):
+    fig = capacity_heatmap(load({("dev", "2027-01"): (1.0, 2.0)}))
+    data, meta = fig._repr_mimebundle_()
+    book = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=meta)]
+    plain = nbformat.v4.new_code_cell("other")
+    plain.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"image/png": data["image/png"][:-8] + "AAAAAAA=", "text/plain":
+                                  "<Figure size 640x480 with 1 Axes>"}
+        )
+    ]  # fmt: skip
+    book.cells = [cell, plain]
+    path = tmp_path / "page.ipynb"
+    nbformat.write(book, str(path))
+    page = export_html(path).read_text()
+    alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"', page)
+    assert len(alts) == 2
+    assert alts[0].startswith("Share of capacity used for 1 roles over 1 months")
+    assert "50%" in alts[0]
+    assert NBCONVERT_DEFAULT_ALT not in page
