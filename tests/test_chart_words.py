@@ -104,3 +104,32 @@ def test_page_images_carry_the_alt_text(tmp_path):
     assert alts[0].startswith("Share of capacity used for 1 roles over 1 months")
     assert "50%" in alts[0]
     assert NBCONVERT_DEFAULT_ALT not in page
+
+
+def test_one_rank_per_project_on_every_page(tmp_path):
+    """P018 and P006 tie at 56.89 points in the sample, but their values differ in the last
+    bit (56.888888888888886 and 56.88888888888889): the ranking page said 16th, the left-out
+    table 17th. One rank function (value_rank) now gives both the same rank."""
+    from builders import make_portfolio
+
+    from pmo_opt.engine.plan import make_plan
+    from pmo_opt.inputs.scenario import Scenario, resolve_horizon
+    from pmo_opt.present.narrative import left_out_table
+    from pmo_opt.prioritise.scoring import value_rank
+
+    pf = make_portfolio(
+        tmp_path,
+        projects=[{"project_id": p, "duration": 1, "cost": 1} for p in ("A", "B", "C")],
+        demand=[{"project_id": p, "role": "dev", "fte": 1} for p in ("A", "B", "C")],
+        capacity=[{"role": "dev", "fte": 1}],
+    )
+    scenario = Scenario(horizon_start="2027-01", horizon_months=1)
+    values = pd.Series({"A": 60.0, "B": 56.888888888888886, "C": 56.88888888888889})
+    assert values["B"] != values["C"]
+    plan = make_plan(
+        pf, scenario, resolve_horizon(pf, scenario), {"A": "2027-01"}, values=values,
+        status="optimal",
+    )  # fmt: skip
+    table = left_out_table(None, plan, pf)
+    assert sorted(table["rank"]) == [2, 2]  # a tie shares its rank, as on the ranking page
+    assert list(value_rank(values)) == [1, 2, 2]

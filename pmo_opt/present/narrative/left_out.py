@@ -18,6 +18,7 @@ from pmo_opt.present.narrative.words import (
     plural,
     points,
 )
+from pmo_opt.prioritise.scoring import value_rank
 from pmo_opt.text import escape_markdown
 
 #: left-out projects explained (highest value first; ``None``: all): each costs a few re-solves
@@ -57,7 +58,7 @@ def explanations_table(
     ]  # fmt: skip
     if why is None or not len(why):
         return pd.DataFrame(columns=cols)
-    rank = plan.projects["value"].rank(ascending=False, method="min")
+    rank = value_rank(plan.projects["value"].astype(float))
     rows = []
     for _, row in why.iterrows():
         budget, fte = cheapest_way_in(row)
@@ -208,7 +209,7 @@ def left_out_table(
     out = plan.projects[~plan.projects["selected"]].sort_values(
         ["value"], ascending=False, kind="stable"
     )
-    rank = plan.projects["value"].rank(ascending=False, method="min")
+    rank = value_rank(plan.projects["value"].astype(float))
     by_id = (
         {str(r["project_id"]): r for _, r in explanations.iterrows()}
         if explanations is not None and len(explanations)
