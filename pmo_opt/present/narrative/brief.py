@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
+from pmo_opt.analysis.two_currencies import compare_in_both, value_score_sentence
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.capacity import hiring_pays
@@ -23,7 +24,6 @@ from pmo_opt.present.narrative.left_out import (
     left_out_table,
     why_line,
 )
-from pmo_opt.present.narrative.selection import baseline_gain
 from pmo_opt.present.narrative.words import (
     as_markdown,
     cash,
@@ -106,16 +106,15 @@ def board_brief(
     lines.append("")
 
     lines += ["## Why this portfolio", ""]
+    lines.append(f"- **Value score**: {escape_markdown(value_score_sentence(portfolio, s))}")
     value_line = f"- **Value**: {points(plan.objective)} {unit}."
-    if baseline is not None:
-        gain = baseline_gain(plan, baseline)
-        if gain is not None and baseline.objective is not None:
-            value_line = (
-                f"- **Value**: {points(plan.objective)} {unit}, **{abs(gain):.0%} "
-                f"{'more' if gain >= 0 else 'less'}** than funding projects in priority order "
-                f"until the money runs out ({points(baseline.objective)}), for the same money "
-                "and people."
-            )
+    if baseline is not None and baseline.has_solution:
+        both = compare_in_both(portfolio, plan, baseline, s, "rank-and-fill")
+        value_line = (
+            f"- **Against funding in priority order until the money runs out** (rank-and-fill, "
+            f"same money and people): {escape_markdown(both.sentence)} In value score: "
+            f"{points(both.score_a)} against {points(both.score_b)} {unit}."
+        )
     lines.append(value_line)
     lines.append("- **Confidence**: " + status_sentence(plan))
     decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
@@ -173,11 +172,16 @@ def board_brief(
             ]
             lines.append("")
         lines.append(f"All {plural(len(left), 'project')} left out:")
-        lines += ["", "| Project | Value | Why it is out | Cheapest way in |", "|---|--:|---|---|"]
+        lines += [
+            "",
+            "| Rank | Project | Value score | Stated benefit | Why it is out | Cheapest way in |",
+            "|--:|---|--:|--:|---|---|",
+        ]
         for _, r in left.iterrows():
             lines.append(
-                f"| {escape_markdown(r['project'])} | {r['value']:,.1f} | "
-                f"{escape_markdown(r['why_out'])} | {escape_markdown(r['way_in']) or '-'} |"
+                f"| {r['rank'] or '-'} | {escape_markdown(r['project'])} | {r['value']:,.1f} | "
+                f"{cash(portfolio, r['benefit'])} | {escape_markdown(r['why_out'])} | "
+                f"{escape_markdown(r['way_in']) or '-'} |"
             )
         lines.append("")
     return as_markdown(lines)
@@ -237,9 +241,14 @@ def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     leave = sorted(before - after, key=lambda p: -float(plan.projects.at[p, "value"]))
     enter = sorted(after - before, key=lambda p: -float(cut.projects.at[p, "value"]))
     delta = (cut.objective or 0.0) / plan.objective - 1 if plan.objective else np.nan
+    benefit = portfolio.projects["benefit"].astype(float)
+    cut_benefit = float(benefit.reindex(cut.selected).sum())
     lines = [
         f"With the budget at {cut.scenario.budget_scale:.0%} of today's, the best plan is worth "
-        f"{points(cut.objective)} ({signed_share(delta)}) and spends {cash(portfolio, cut.total_spend)}.",
+        f"{points(cut.objective)} ({signed_share(delta)}) with "
+        f"{cash(portfolio, cut_benefit)} of stated benefit "
+        f"({cash(portfolio, cut_benefit - float(benefit.reindex(plan.selected).sum()))} against "
+        f"today's plan) and spends {cash(portfolio, cut.total_spend)}.",
         "",
     ]
     if leave:

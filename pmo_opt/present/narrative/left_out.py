@@ -199,11 +199,12 @@ def left_out_table(
     Returns
     -------
     DataFrame
-        ``project`` (id and name), ``value``, ``rank`` (by value among all projects),
-        ``why_out`` and ``way_in`` (plain text), highest value first; a project forced out by
+        ``project`` (id and name), ``value``, ``benefit`` (stated, money), ``rank`` (by value
+        among all projects, :func:`~pmo_opt.prioritise.scoring.value_rank`), ``why_out`` and
+        ``way_in`` (plain text), highest value first; a project forced out by
         the scenario says so; one not explained (no why-not row) says "not analysed".
     """
-    cols = ["project", "value", "rank", "why_out", "way_in"]
+    cols = ["project", "value", "benefit", "rank", "why_out", "way_in"]
     if not plan.has_solution:
         return pd.DataFrame(columns=cols)
     out = plan.projects[~plan.projects["selected"]].sort_values(
@@ -230,6 +231,7 @@ def left_out_table(
             {
                 "project": label(portfolio, p),
                 "value": float(out.at[p, "value"]),
+                "benefit": float(portfolio.projects.at[p, "benefit"]),
                 "rank": int(rank.get(p, 0)) or None,
                 "why_out": why,
                 "way_in": way,
