@@ -119,3 +119,32 @@ def test_header_text():
     assert header_text("hire_spend", "GBP") == "Hire spend (GBP)"
     assert header_text("demand_fte") == "Demand (FTE)"
     assert header_text("cost") == "Cost (money)"
+
+
+def test_brief_claims_recomputed_from_the_workbook(tmp_path):
+    """Every money and score figure of the brief's comparison with rank-and-fill is what
+    plan.xlsx gives when the funded rows are added up."""
+    from pmo_opt.engine.rank_fill import rank_and_fill
+    from pmo_opt.present.narrative import board_brief, cash
+
+    pf = portfolio(tmp_path / "p")
+    scenario = Scenario(**H)
+    plan = optimise(pf, scenario)
+    baseline = rank_and_fill(pf, scenario)
+    path = write_workbook(
+        tmp_path / "plan.xlsx",
+        {"selection": selection_table(plan, baseline)},
+        currency="EUR",
+        value_unit="priority points",
+    )
+    sheet = openpyxl.load_workbook(path)["selection"]
+    names = header(sheet)
+    rows = [dict(zip(names, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    benefit = sum(r["Stated benefit (EUR)"] for r in rows if r["Funded"])
+    other = sum(r["Stated benefit (EUR)"] for r in rows if r["Funded by rank-and-fill"])
+    score = sum(r["Value score (priority points)"] for r in rows if r["Funded"])
+    text = board_brief(pf, plan, baseline).data
+    assert cash(pf, benefit) in text and cash(pf, other) in text
+    assert f"{score:,.1f}" in text or f"{score:,.0f}" in text
+    if benefit < other:
+        assert "less stated benefit" in text and "because" in text
