@@ -133,3 +133,18 @@ def test_one_rank_per_project_on_every_page(tmp_path):
     table = left_out_table(None, plan, pf)
     assert sorted(table["rank"]) == [2, 2]  # a tie shares its rank, as on the ranking page
     assert list(value_rank(values)) == [1, 2, 2]
+
+
+def test_generic_alt_text_names_categories_and_labels():
+    from pmo_opt.present.charts import new_figure
+
+    fig, ax = new_figure(4, 3)
+    ax.bar([0, 1], [7.9e6, 8.6e6])
+    ax.set_xticks([0, 1], ["2027", "2028"])
+    ax.text(0, 7.9e6, "100%")
+    ax.set_title("Spend per year")
+    ax.set_xlabel("year")
+    ax.set_ylabel("spend (EUR)")
+    text = fig.describe()
+    assert "Across: year: 2027, 2028." in text and "Labels: 100%." in text
+    assert "Up: spend (EUR), 0 to " in text

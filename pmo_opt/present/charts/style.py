@@ -66,22 +66,45 @@ class ChartFigure(Figure):
 
 
 def describe_axes(fig: Figure) -> str:
-    """Alternative text read off a figure: each panel's title and the range of its axes."""
+    """Alternative text read off a figure: each panel's title, its axes (the categories when an
+    axis has named ticks, else the range) and the labels drawn on it (e.g. bar values)."""
     parts = []
     for ax in fig.axes:
         title = ax.get_title()
         if not title and not ax.get_xlabel():
             continue  # a colour bar or an inset
-        x0, x1 = ax.get_xlim()
-        y0, y1 = ax.get_ylim()
         text = f"{title}." if title else "Chart."
-        if ax.get_xlabel():
-            text += f" Across: {ax.get_xlabel()}, {short_number(x0)} to {short_number(x1)}."
-        if ax.get_ylabel():
-            text += f" Up: {ax.get_ylabel()}, {short_number(min(y0, y1))} to "
-            text += f"{short_number(max(y0, y1))}."
+        for word, label, ticks, (lo, hi) in (
+            ("Across", ax.get_xlabel(), ax.get_xticklabels(), ax.get_xlim()),
+            ("Up", ax.get_ylabel(), ax.get_yticklabels(), ax.get_ylim()),
+        ):
+            names = [t.get_text() for t in ticks if t.get_text()]
+            if names and not all(_is_number_text(n) for n in names):
+                shown = ", ".join(names[:8]) + (
+                    f" and {len(names) - 8} more" if len(names) > 8 else ""
+                )
+                text += f" {word}: {label + ': ' if label else ''}{shown}."
+            elif label:
+                text += (
+                    f" {word}: {label}, {short_number(min(lo, hi))} to {short_number(max(lo, hi))}."
+                )
+        labels = [t.get_text() for t in ax.texts if t.get_text().strip()]
+        if labels:
+            text += " Labels: " + ", ".join(labels[:10]) + ("..." if len(labels) > 10 else ".")
         parts.append(text.replace("$", ""))
     return " ".join(parts) or "A chart without a title."
+
+
+def _is_number_text(text: str) -> bool:
+    """A tick that is a quantity (``2.5M``, ``40%``), not a name; a year (``2027``) is a name."""
+    if len(text) == 4 and text.isdigit():
+        return False
+    cleaned = text.replace(",", "").replace("\u2212", "-").rstrip("%kMbn")
+    try:
+        float(cleaned)
+    except ValueError:
+        return False
+    return True
 
 
 def new_figure(width: float, height: float, **subplots) -> tuple[ChartFigure, object]:
