@@ -195,11 +195,14 @@ def test_board_brief_states_decision_value_money_cut_and_questions(portfolio, pl
     assert "**Scenario**: base" in text and "2027-01 to 2027-02 (2 months)" in text
     assert "Approve **2 new projects**" in text and "**2 of the 4 projects**" in text
     assert "**10** of the 10 budget" in text
-    assert "**40% more** than funding projects in priority order" in text and "(10.0)" in text
+    # in both currencies (issue 25): here the score is the stated benefit, so they agree
+    assert "**Against funding in priority order until the money runs out**" in text
+    assert r"\+40\.0% in value score; 4 more stated benefit \(14 against 10\)" in text
+    assert "both currencies agree" in text and "because" not in text
     assert "- Whole period: 10 of 10 (100.0%; 0 unallocated)." in text
     assert "**No contingency**: the whole-period budget is at least 98% allocated" in text
     assert "## If the budget is cut by 50%" in text
-    assert "the best plan is worth 7.0 (\u221250.0%) and spends 5" in text
+    assert "the best plan is worth 7.0 (\u221250.0%) with 7 of stated benefit" in text
     assert "**Would stop**: 1 project: P" in text  # P2 or P3: equal value, equal cost
     assert "**P1 Big Bet** (value 10.0, ranked 1 of 4)" in text
     assert "seconds" not in text and "/" not in text.replace("n/a", "")

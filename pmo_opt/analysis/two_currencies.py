@@ -70,7 +70,7 @@ def value_score_sentence(portfolio: Portfolio, scenario: Scenario) -> str:
             f"The value score ({unit}) adds up each funded project's cost of delay per unit of "
             "job size (WSJF); it is a ranking of urgency, not money."
         )
-    return f"The value score ({unit}) is the projects' stated benefit: here both currencies agree."
+    return "The value score is the projects' stated benefit (money): here both currencies agree."
 
 
 def _words(name: str) -> str:

@@ -37,6 +37,7 @@ from pmo_opt.present.narrative.words import (
     span_text,
     value_unit,
 )
+from pmo_opt.prioritise.scoring import scoring_method
 from pmo_opt.text import escape_markdown
 
 
@@ -112,9 +113,12 @@ def board_brief(
         both = compare_in_both(portfolio, plan, baseline, s, "rank-and-fill")
         value_line = (
             f"- **Against funding in priority order until the money runs out** (rank-and-fill, "
-            f"same money and people): {escape_markdown(both.sentence)} In value score: "
-            f"{points(both.score_a)} against {points(both.score_b)} {unit}."
+            f"same money and people): {escape_markdown(both.sentence)}"
         )
+        if scoring_method(portfolio, s) != "benefit":
+            value_line += (
+                f" In value score: {points(both.score_a)} against {points(both.score_b)} {unit}."
+            )
     lines.append(value_line)
     lines.append("- **Confidence**: " + status_sentence(plan))
     decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
