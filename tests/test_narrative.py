@@ -214,6 +214,7 @@ def test_comparison_headline_against_the_first_scenario(portfolio):
     )
     text = _text(narrative.comparison_headline(comparison, portfolio))
     assert "Against **base** (14.0 value, 10 spent, 2 projects)" in text
+    assert "In both currencies: " in text and "less stated benefit" in text  # issue 25
     assert "- **half**: value 7.0 (\u221250.0%), spend 5; 1 project leave" in text
 
 
