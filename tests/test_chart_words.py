@@ -148,3 +148,16 @@ def test_generic_alt_text_names_categories_and_labels():
     text = fig.describe()
     assert "Across: year: 2027, 2028." in text and "Labels: 100%." in text
     assert "Up: spend (EUR), 0 to " in text
+
+
+def test_money_keeps_enough_digits_to_tell_projects_apart():
+    """Amounts on pages, charts and in sentences: EUR 460k (or 0.46M), never EUR 0M."""
+    from pmo_opt.analysis.two_currencies import amount
+    from pmo_opt.analysis.wording import money as sentence_money
+    from pmo_opt.present.charts import short_number
+    from pmo_opt.present.narrative import money
+
+    for fmt in (money, short_number, sentence_money, lambda x: amount(x, "")):
+        small, close_a, close_b = fmt(460_000), fmt(1_210_000), fmt(1_250_000)
+        assert small not in ("0M", "0") and "46" in small, (fmt, small)
+        assert close_a != close_b, (fmt, close_a)
