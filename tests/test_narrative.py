@@ -196,10 +196,13 @@ def test_board_brief_states_decision_value_money_cut_and_questions(portfolio, pl
     assert "Approve **2 new projects**" in text and "**2 of the 4 projects**" in text
     assert "**10** of the 10 budget" in text
     assert "**40.0% more** than funding projects in priority order" in text and "(10.0)" in text
+    # and in money (issue 25): here the score is the stated benefit, so they agree
+    assert r"**In stated benefit (money)**: 4 more stated benefit \(14 against 10\) than" in text
+    assert "both currencies agree" in text and "because" not in text
     assert "- Whole period: 10 of 10 (100.0%; 0 unallocated)." in text
     assert "**No contingency**: the whole-period budget is at least 98% allocated" in text
     assert "## If the budget is cut by 50%" in text
-    assert "the best plan is worth 7.0 (\u221250.0%) and spends 5" in text
+    assert "the best plan is worth 7.0 (\u221250.0%) with 7 of stated benefit" in text
     assert "**Would stop**: 1 project: P" in text  # P2 or P3: equal value, equal cost
     assert "**P1 Big Bet** (value 10.0, ranked 1 of 4)" in text
     assert "seconds" not in text and "/" not in text.replace("n/a", "")
@@ -211,6 +214,7 @@ def test_comparison_headline_against_the_first_scenario(portfolio):
     )
     text = _text(narrative.comparison_headline(comparison, portfolio))
     assert "Against **base** (14.0 value, 10 spent, 2 projects)" in text
+    assert "In both currencies: " in text and "less stated benefit" in text  # issue 25
     assert "- **half**: value 7.0 (\u221250.0%), spend 5; 1 project leave" in text
 
 

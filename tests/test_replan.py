@@ -460,6 +460,8 @@ def test_since_approved_section_escapes_data_text(tmp_path):
     text = since_approved_section(pf, plan, approved).data
     assert text.startswith("## Since the approved plan")
     assert "](javascript" not in text and "\\[x\\]" in text
+    # in money too (issue 25): A (9) replaces B (1)
+    assert "In money: 9 of stated benefit, 8 more than the approved plan's 1." in text
     table = changes_table(pf, plan, approved)
     assert set(table["change"]) == {"enters", "leaves"}
     assert not table.isna().any().any()

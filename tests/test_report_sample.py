@@ -40,9 +40,14 @@ NOTEBOOKS = [
 SHEETS = [
     "summary",  # the reviewer's first page, then spend against budget
     "budget",
+    "money_by_year",  # issue 25: the money over time and its risk
+    "money_by_project",
+    "risk_in_money",
+    "risk_drivers",
     "selection",
     "schedule",
     "load",
+    "load_grid",  # the load sheet's role x month grid, on a sheet of its own
     "explanations",  # the documented four first, then the rest alphabetically
     "demand_capacity",
     "frontier",
@@ -50,6 +55,7 @@ SHEETS = [
     "ranking",
     "scenario_changes",
     "scenarios",
+    "trade_off",  # written by the board brief (06)
     "utilisation",
 ]
 #: charts each notebook shows (``<img`` in its HTML), at least
@@ -153,7 +159,7 @@ def test_workbook_and_manifest(run, name):
     summary = json.loads((folder / "summary.json").read_text())
     selection = book["selection"]
     header = [c.value for c in next(selection.iter_rows(max_row=1))]
-    assert header[:5] == ["project_id", "name", "category", "status", "selected"]
+    assert header[:5] == ["Project", "Name", "Category", "Status", "Funded"]
     flags = [row[4] for row in selection.iter_rows(min_row=2, values_only=True)]
     assert {type(f) for f in flags} == {bool}  # real booleans, not 1/0
     assert sum(flags) == summary["selected"]

@@ -145,7 +145,7 @@ def test_workbook_stores_every_text_cell_as_text(tmp_path):
     assert book.sheetnames == ["selection", "load_capacity_ a long name here"[:31]]
     sheet = book["selection"]
     header = [c.value for c in sheet[1]]
-    assert header == ["project_id", "name", "cost", "selected", "forced"]
+    assert header == ["Project", "Name", "Cost (money)", "Funded", "Forced"]  # in words
     assert all(c.font.b for c in sheet[1])
     names = [sheet.cell(row=r, column=2) for r in range(2, 8)]
     assert [c.value for c in names] == risky
@@ -429,6 +429,9 @@ def test_workbook_summary_links_and_load_grid(tmp_path):
     sheet = book["load"]
     assert sheet["B2"].value == dt.datetime(2027, 1, 1) and sheet["B2"].number_format == "yyyy-mm"
     assert sheet["D2"].number_format == "0.0%"  # a share
-    assert sheet["F1"].value == "utilisation by role and month"  # the grid beside the table
-    assert [sheet.cell(row=2, column=c).value for c in (6, 7, 8)] == ["dev", 0.5, 1.0]
-    assert len(sheet.conditional_formatting) == 1
+    assert sheet.max_column == 4  # one table per sheet: the grid has a sheet of its own
+    grid = book["load_grid"]
+    assert book.sheetnames == ["summary", "load", "load_grid"]
+    assert grid["A1"].value == "Share of capacity used: role by month"
+    assert [grid.cell(row=2, column=c).value for c in (1, 2, 3)] == ["dev", 0.5, 1.0]
+    assert len(grid.conditional_formatting) == 1

@@ -34,7 +34,7 @@ class ScenarioComparison:
     ----------
     plans : scenario name -> plan, in the order given (the first is the baseline).
     summary : per scenario: ``scenario``, ``status``, ``gap``, ``objective``, ``value``,
-        ``spend``, ``selected``, ``hired_fte_months``, ``entering``, ``leaving``,
+        ``benefit`` (the stated benefit of its selection, money), ``spend``, ``selected``, ``hired_fte_months``, ``entering``, ``leaving``,
         ``solve_seconds``.
     changes : projects whose selection differs from the baseline: ``scenario``,
         ``project_id``, ``name``, ``change`` (``enters`` | ``leaves``), ``value``.
@@ -227,6 +227,9 @@ def compare_scenarios(
                 "gap": plan.gap,
                 "objective": plan.objective,
                 "value": plan.total_value if plan.has_solution else np.nan,
+                "benefit": float(pr["benefit"].reindex(plan.selected).sum())
+                if plan.has_solution
+                else np.nan,
                 "spend": plan.total_spend if plan.has_solution else np.nan,
                 "selected": len(chosen),
                 "hired_fte_months": float(plan.hires["fte"].sum()) if len(plan.hires) else 0.0,

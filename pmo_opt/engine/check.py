@@ -26,6 +26,7 @@ from pmo_opt.engine.check_rows import (
     spend_rows,
 )
 from pmo_opt.engine.check_rules import (
+    check_benefit_floor,
     check_budget,
     check_capacity,
     check_categories,
@@ -67,6 +68,7 @@ RULES = (
     "excludes",  # rule 8
     "category",  # rule 9
     "risk",  # rule 10
+    "benefit_floor",  # min_benefit: the selected projects' stated benefit reaches the floor
     "makespan",  # objective makespan: everything not forced out is selected
     "freeze",  # rule 13: a frozen project keeps its baseline decision
     "max_changes",  # rule 14: at most max_changes selection changes against the baseline
@@ -147,6 +149,7 @@ def check_plan(
     check_dependencies(portfolio, info, starts, out)
     check_categories(portfolio, info, spend, starts, tol, out)
     check_risk(scenario, info, starts, tol, out)
+    check_benefit_floor(scenario, info, starts, tol, out)
     if scenario.baseline is not None:
         check_freeze(scenario, info, starts, first, out)
         check_max_changes(portfolio, scenario, plan, out)

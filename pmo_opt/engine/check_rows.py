@@ -74,8 +74,9 @@ def project_rows(portfolio: Portfolio) -> dict[str, dict]:
     pr = portfolio.projects
     info: dict[str, dict] = {}
     columns = ["name", "duration", "status", "category", "earliest_start", "deadline", "cost"]
-    rows = zip(pr.index.tolist(), *(pr[c].tolist() for c in [*columns, "risk"]), strict=True)
-    for pid, name, duration, status, category, es, dl, cost, risk in rows:
+    extra = ["risk", "benefit"]
+    rows = zip(pr.index.tolist(), *(pr[c].tolist() for c in [*columns, *extra]), strict=True)
+    for pid, name, duration, status, category, es, dl, cost, risk, benefit in rows:
         info[str(pid)] = {
             "name": str(name),
             "duration": int(duration),
@@ -85,6 +86,7 @@ def project_rows(portfolio: Portfolio) -> dict[str, dict]:
             "deadline": None if is_missing(dl) else months.to_ordinal(dl),
             "cost": None if is_missing(cost) else float(cost),
             "risk": float(risk),
+            "benefit": 0.0 if is_missing(benefit) else float(benefit),
         }
     return info
 

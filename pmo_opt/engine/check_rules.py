@@ -419,3 +419,28 @@ def check_risk(
                 amount=mean - cap,
             )
         )
+
+
+def check_benefit_floor(
+    scenario: Scenario,
+    info: dict[str, dict],
+    starts: dict[str, int],
+    tol: float,
+    out: list[Violation],
+) -> None:
+    """The selected projects' stated benefit is at least ``min_benefit`` (when set)."""
+    floor = scenario.min_benefit
+    if floor is None:
+        return
+    total = 0.0
+    for p in starts:
+        total += info[p]["benefit"]
+    if total < floor - slack(floor, tol):
+        out.append(
+            Violation(
+                "benefit_floor",
+                f"the {len(starts)} selected projects state {fmt(total)} of benefit but "
+                f"min_benefit is {fmt(floor)} (short by {fmt(floor - total)})",
+                amount=floor - total,
+            )
+        )

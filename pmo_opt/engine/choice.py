@@ -3,6 +3,8 @@ the same input whatever the machine load.
 
 The rule (:func:`choose_engine`), from the measurements in ``benchmarks/README.md``:
 
+- a benefit floor (``min_benefit``) -> HiGHS: only the MILP has that row;
+
 - ``makespan`` (scheduling only: every project must be placed) -> CP-SAT, whose interval and
   cumulative propagation is the stronger engine on schedules (PSPLIB j30: optimal on every
   instance where HiGHS misses four of sixteen at 10 s);
@@ -73,6 +75,8 @@ def choose_engine(portfolio: Portfolio, scenario: Scenario, problem: Problem | N
     str
         The engine name, as ``Scenario.solver`` spells it.
     """
+    if scenario.min_benefit is not None:
+        return "highs"  # only the MILP carries the benefit floor (engine.model.add_benefit_floor)
     if scenario.objective == "makespan":
         return "cpsat"
     problem = problem_for(problem, portfolio, scenario)

@@ -215,6 +215,23 @@ def add_risk_constraint(m: PortfolioModel, portfolio: Portfolio, scenario: Scena
     m.problem += (row <= 0, "average_risk")
 
 
+def add_benefit_floor(m: PortfolioModel, portfolio: Portfolio, scenario: Scenario) -> None:
+    """sum_p benefit_p y_p >= min_benefit (the epsilon-constraint of the score-benefit trade-off).
+
+    Scaled to the floor (coefficients ~1) like the budget rows, so it sits beside FTE rows well.
+    """
+    if scenario.min_benefit is None:
+        return
+    benefit = portfolio.projects["benefit"].fillna(0.0).astype(float)
+    floor = float(scenario.min_benefit)
+    scale = 1.0 / floor if floor > 0 else 1.0 / max(float(benefit.abs().max()), 1.0)
+    row = pulp.LpAffineExpression()
+    for p in m.windows.index:
+        if benefit[p]:
+            row += m.selected_expr(p) * (float(benefit[p]) * scale)
+    m.problem += (row >= floor * scale, "benefit_floor")
+
+
 def set_objective(
     m: PortfolioModel,
     portfolio: Portfolio,
@@ -364,6 +381,7 @@ def build_model(
     add_dependency_constraints(m, portfolio)
     add_category_constraints(m, portfolio)
     add_risk_constraint(m, portfolio, scenario)
+    add_benefit_floor(m, portfolio, scenario)
     set_objective(m, portfolio, scenario, values, hire_cost)
     baseline = baseline_of(portfolio, scenario) if scenario.objective != "makespan" else None
     if baseline is not None:

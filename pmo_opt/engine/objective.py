@@ -23,7 +23,11 @@ def project_values(portfolio: Portfolio, scenario: Scenario) -> pd.Series:
 
 
 def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
-    """Board decisions must name real projects."""
+    """Board decisions must name real projects; a benefit floor needs the MILP (HiGHS or CBC).
+
+    CP-SAT's model has no benefit-floor row, so ``min_benefit`` with ``solver=cpsat`` or
+    ``auto`` is refused rather than silently ignored.
+    """
     known = set(portfolio.projects.index)
     problems = [
         Problem(f"scenario {scenario.name!r}", None, key, f"{p!r} is not a project id")
@@ -31,6 +35,16 @@ def check_decisions(portfolio: Portfolio, scenario: Scenario) -> None:
         for p in getattr(scenario, key)
         if p not in known
     ]
+    if scenario.min_benefit is not None and scenario.solver in ("cpsat", "auto"):
+        problems.append(
+            Problem(
+                f"scenario {scenario.name!r}",
+                None,
+                "min_benefit",
+                f"a benefit floor is solved by the MILP only; solver={scenario.solver} (CP-SAT) "
+                "cannot apply it: set solver to default or highs, or leave min_benefit empty",
+            )
+        )
     if problems:
         raise InputError(problems)
 

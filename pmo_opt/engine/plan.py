@@ -24,8 +24,8 @@ class Plan:
     Attributes
     ----------
     projects : index ``project_id``; ``name``, ``category``, ``status``, ``selected`` (bool),
-        ``start``/``finish`` (``YYYY-MM``, ``None`` when not selected), ``value``, ``cost``,
-        ``risk``.
+        ``start``/``finish`` (``YYYY-MM``, ``None`` when not selected), ``value``, ``benefit``
+        (stated, in money, whatever ``value`` is), ``cost``, ``risk``.
     hires : ``role``, ``month``, ``fte`` (only rows with fte > 0).
     load : ``role``, ``month``, ``demand_fte``, ``capacity_fte``, ``hired_fte``.
     spend : ``month``, ``project_spend``, ``hire_spend``, ``total``.
@@ -200,6 +200,7 @@ def make_plan(
             "start": start.reindex(pr.index),
             "finish": finish.reindex(pr.index),
             "value": (values if values is not None else pr["benefit"]).reindex(pr.index),
+            "benefit": pr["benefit"].astype(float),
             "cost": cost,
             "risk": pr["risk"],
         }

@@ -69,6 +69,10 @@ class Scenario:
         baseline project started before ``as_of``.
     max_changes : at most this many projects whose selection differs from the baseline
         (``None`` = no limit); the stability frontier sweeps it.
+    discount_rate : yearly rate (0 to 1) at which the money views discount cost and benefit to a
+        net present value; 0.08 (8%) by default.
+    min_benefit : a floor on the stated benefit of the selected projects, in the portfolio's
+        currency (``None`` = no floor); the score-benefit trade-off sweeps it (HiGHS only).
     """
 
     name: str = "baseline"
@@ -97,6 +101,8 @@ class Scenario:
     move_penalty: float = 0.0
     freeze: tuple[str, ...] = ()
     max_changes: int | None = None
+    discount_rate: float = 0.08
+    min_benefit: float | None = None
 
     def __post_init__(self) -> None:
         # frozen: normalise containers in place so equal settings compare and hash equal
@@ -161,6 +167,21 @@ def _check(s: Scenario) -> list[tuple[str, str]]:
                 "max_avg_risk",
                 f"must be a number, 0 or more (risk is 0 or more), got {s.max_avg_risk!r}; "
                 "leave it empty for no cap",
+            )
+        )
+    if not 0 <= s.discount_rate <= 1:
+        out.append(
+            (
+                "discount_rate",
+                f"must be a yearly rate from 0 to 1 (0.08 is 8%), got {s.discount_rate!r}",
+            )
+        )
+    if s.min_benefit is not None and not 0 <= s.min_benefit < 1e15:
+        out.append(
+            (
+                "min_benefit",
+                f"must be an amount of 0 or more, got {s.min_benefit!r}; leave it empty for no "
+                "floor",
             )
         )
     if not 0 <= s.seed < 2**32:
@@ -277,7 +298,15 @@ def _coerce(key: str, value: Any, where: str) -> Any:
             raise ValueError("expected a number")
         if key in ("change_penalty", "move_penalty"):
             return float(value)
-        if key in ("budget_scale", "capacity_scale", "time_limit_s", "mip_gap", "max_avg_risk"):
+        if key in (
+            "budget_scale",
+            "capacity_scale",
+            "time_limit_s",
+            "mip_gap",
+            "max_avg_risk",
+            "discount_rate",
+            "min_benefit",
+        ):
             return _finite(value)
         if isinstance(value, dict | list | tuple | set):
             raise ValueError("expected text, not a list or mapping")

@@ -37,8 +37,9 @@ STYLE = """
 .pmo-nav{font:13px/1.4 system-ui,sans-serif;padding:4px 16px 8px}
 .pmo-nav a{margin-right:14px}
 .pmo-nav a[aria-current]{font-weight:bold;color:#000;text-decoration:none}
+.pmo-pdf{font:13px/1.4 system-ui,sans-serif;padding:0 16px 8px}
 @media print{
-  .pmo-nav{display:none}
+  .pmo-nav,.pmo-pdf{display:none}
   body{font-size:10pt}
   .pmo-context{font-size:9pt;padding:2px 0}
   .jp-Cell,.jp-OutputArea,.jp-OutputArea-child,.jp-OutputArea-output,.jp-RenderedMarkdown{
@@ -47,22 +48,24 @@ STYLE = """
   tr{break-inside:avoid;page-break-inside:avoid}
   h1,h2{break-after:avoid;page-break-after:avoid}
   @page{size:A4;margin:10mm 12mm}
-  /* the board brief: words and the table on one or two pages, the chart stays on screen */
-  .pmo-brief .jp-RenderedHTMLCommon{font-size:8.5pt!important;line-height:1.3!important}
-  .pmo-brief .jp-RenderedHTMLCommon h1{font-size:14pt!important;margin:0 0 4px!important}
-  .pmo-brief .jp-RenderedHTMLCommon h2{font-size:10.5pt!important;margin:7px 0 2px!important}
+  /* the board brief: the decision record, words, tables and charts on at most two pages;
+     body text at 10 pt, tables at 9 pt, charts kept but kept short */
+  .pmo-brief .jp-RenderedHTMLCommon{font-size:10pt!important;line-height:1.25!important}
+  .pmo-brief .jp-RenderedHTMLCommon h1{font-size:14pt!important;margin:0 0 3px!important}
+  .pmo-brief .jp-RenderedHTMLCommon h2{font-size:11pt!important;margin:5px 0 1px!important}
   .pmo-brief .jp-RenderedHTMLCommon p,.pmo-brief .jp-RenderedHTMLCommon ul{
-    margin:2px 0!important}
+    margin:1px 0!important}
   .pmo-brief .jp-RenderedHTMLCommon li{margin:0!important}
-  .pmo-brief .jp-RenderedHTMLCommon table{font-size:7.5pt!important;margin:2px 0!important}
+  .pmo-brief .jp-RenderedHTMLCommon table{font-size:9pt!important;margin:1px 0!important}
   .pmo-brief .jp-RenderedHTMLCommon td,.pmo-brief .jp-RenderedHTMLCommon th{
-    padding:1px 4px!important;line-height:1.25!important}
+    padding:0 3px!important;line-height:1.2!important}
   .pmo-brief .jp-Cell{padding:0!important}
   .pmo-brief .jp-OutputArea-output{padding:0!important}
-  .pmo-brief img,.pmo-brief .pmo-context{display:none}
+  .pmo-brief img{max-height:5.2cm!important;width:auto!important}
+  .pmo-brief .pmo-context{display:none}
   .pmo-brief .pmo-print-context{display:block}
 }
-.pmo-print-context{display:none;font-size:8pt;color:#333}
+.pmo-print-context{display:none;font-size:10pt;color:#333}
 """
 
 
@@ -185,6 +188,61 @@ def html_exporter():
     )
 
 
+#: nbconvert's alt text for an image whose output carries none
+NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_DATA = re.compile(r'src="data:image/png;base64,([^"]{1,200})')
+_ALT = re.compile(r'\salt="[^"]*"', re.IGNORECASE)
+#: characters of an image's base64 that identify it among a page's images
+_KEY_CHARS = 200
+
+
+def image_alts(notebook: Path) -> dict[str, str]:
+    """The alternative text of each PNG output of a notebook, keyed by the first characters of
+    its base64 data: the output's ``image/png`` ``alt`` metadata (what
+    :class:`~pmo_opt.present.charts.style.ChartFigure` writes), else its plain-text output when
+    that is more than matplotlib's ``<Figure size ...>``."""
+    import nbformat
+
+    alts: dict[str, str] = {}
+    book = nbformat.read(str(notebook), as_version=4)
+    for cell in book.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            png = data.get("image/png")
+            if not png:
+                continue
+            meta = output.get("metadata", {}).get("image/png", {})
+            text = meta.get("alt") if isinstance(meta, dict) else None
+            plain = data.get("text/plain", "")
+            plain = "".join(plain) if isinstance(plain, list) else str(plain)
+            if not text and plain and not plain.startswith("<Figure"):
+                text = plain
+            if text:
+                key = "".join(str(png).split())[:_KEY_CHARS]
+                alts[key] = " ".join(str(text).split())
+    return alts
+
+
+def set_image_alts(body: str, alts: dict[str, str]) -> str:
+    """Every ``<img>`` of embedded PNG data gets its alternative text from ``alts`` (by its
+    data, :func:`image_alts`) in place of nbconvert's placeholder; an image not found keeps an
+    honest short text rather than the placeholder."""
+
+    def one(match: re.Match) -> str:
+        tag = match.group(0)
+        data = _IMG_DATA.search(tag)
+        key = "".join(data.group(1).split())[:_KEY_CHARS] if data else None
+        alt = alts.get(key) if key else None
+        if alt is None and NBCONVERT_DEFAULT_ALT not in tag:
+            return tag  # an image with its own alt text (e.g. from Markdown)
+        alt = alt or "A chart of this page (no description was recorded with it)"
+        tag = _ALT.sub("", tag)
+        return tag[:4] + f' alt="{escape_html(alt)}"' + tag[4:]
+
+    return _IMG.sub(one, body)
+
+
 def export_html(
     notebook: Path,
     target: Path | None = None,
@@ -193,12 +251,52 @@ def export_html(
     pages: Sequence[str] = (),
 ) -> Path:
     """Write the reviewers' HTML of an executed notebook (:func:`harden`-ed): no code, no
-    prompts, images inline, no script; the context bar and page links when given."""
+    prompts, images inline with the alternative text their charts wrote (:func:`image_alts`),
+    no script; the context bar and page links when given."""
     target = target or notebook.with_suffix(".html")
     body, _ = (exporter or html_exporter()).from_filename(str(notebook))
+    body = set_image_alts(body, image_alts(notebook))
     page = harden(body, context, pages, target.name)
+    brief = "board" in target.name
+    if brief:
+        page = _pdf_line(page, f'<a href="{escape_html(target.stem)}.pdf">PDF of this brief</a>')
     target.write_text(page, encoding="utf-8")
+    if brief:
+        write_brief_pdf(target, page)
     return target
+
+
+def write_brief_pdf(target: Path, page: str) -> Path | None:
+    """The brief's PDF beside its page (:func:`pmo_opt.present.pdf.write_pdf`); when it cannot be
+    made the page says so and why, in place of the link to it."""
+    from pmo_opt.present.pdf import write_pdf
+
+    pdf = target.with_suffix(".pdf")
+    reason = write_pdf(target, pdf)
+    if reason is None:
+        return pdf
+    note = f"No PDF of this brief: {escape_html(reason)}. Print this page instead."
+    start = page.index(_PDF_MARK)
+    end = page.index("</div>", start) + len("</div>")
+    target.write_text(page[:start] + _pdf_block(note) + page[end:], encoding="utf-8")
+    return None
+
+
+_PDF_MARK = '<div class="pmo-pdf">'
+
+
+def _pdf_block(inner: str) -> str:
+    return f"{_PDF_MARK}{inner}</div>"
+
+
+def _pdf_line(page: str, inner: str) -> str:
+    """The PDF line after the page's context bar and links (first thing in ``<body>``)."""
+    found = _BODY.search(page)
+    if not found:
+        return page
+    nav = page.find("</nav>", found.end())
+    at = nav + len("</nav>") if nav != -1 else found.end()
+    return page[:at] + _pdf_block(inner) + page[at:]
 
 
 def write_index(

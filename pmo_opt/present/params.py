@@ -67,6 +67,7 @@ _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 _FLOATS = ("budget_scale", "capacity_scale", "time_limit_s", "mip_gap", "max_avg_risk")
 _FLOATS += ("change_penalty", "move_penalty")  # re-planning (issue 14)
+_FLOATS += ("discount_rate", "min_benefit")  # money views and the benefit floor (issue 25)
 _INTS = ("horizon_months", "threads", "seed", "max_changes")
 _BOOLS = ("allow_hiring", "interactive")
 _LISTS = ("force_in", "force_out", "freeze")

@@ -295,6 +295,7 @@ def since_approved_section(
         lines += [f"- {line}" for line in cause_lines(portfolio, facts.causes)]
         lines.append("")
     if approved is not None:
+        lines += [_benefit_line(portfolio, plan, approved), ""]
         table = changes_table(portfolio, plan, approved)
         lines += ["**What the re-plan changes:**", ""]
         lines += ["| Project | Change | Value (points) | Cost | Why |", "|---|---|--:|--:|---|"]
@@ -461,6 +462,26 @@ def stability_table(table: pd.DataFrame) -> pd.DataFrame:
         "value per extra change",
     ]
     return pd.DataFrame(rows, columns=columns).set_index("changes")
+
+
+def _benefit_line(portfolio: Portfolio, plan: Plan, approved: pd.DataFrame) -> str:
+    """The re-plan in money: its stated benefit against the approved plan's."""
+    from pmo_opt.analysis.two_currencies import amount
+
+    benefit = portfolio.projects["benefit"].astype(float)
+    table = approved.reset_index() if "project_id" not in approved.columns else approved
+    kept = table.loc[table["selected"].astype(bool), "project_id"].astype(str)
+    before = float(benefit.reindex(kept).fillna(0.0).sum())
+    after = float(benefit.reindex(plan.selected).sum())
+    code = portfolio.settings.get("currency") or ""
+    change = after - before
+    if abs(change) < 0.5:
+        return f"In money: the same stated benefit as the approved plan ({amount(after, code)})."
+    word = "more" if change > 0 else "less"
+    return (
+        f"In money: {amount(after, code)} of stated benefit, {amount(abs(change), code)} {word} "
+        f"than the approved plan's {amount(before, code)}."
+    )
 
 
 def since_approved(

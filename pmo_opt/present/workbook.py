@@ -59,7 +59,45 @@ SHARE_COLUMNS = frozenset(
     {"use", "utilisation", "share", "min_share", "max_share", "p_top_k", "gap", "ratio",
      "decided_ratio", "peak", "table_weight", "ahp_weight", "weight_used"}
 )  # fmt: skip
+MONEY_COLUMNS |= {"net", "cumulative_net", "discounted_net", "npv", "benefit_per_month",
+                  "benefit_spread", "cost_spread", "stated", "p10", "p50", "p90",
+                  "stated_benefit", "min_benefit", "benefit_gained", "benefit_per_point"}  # fmt: skip
 MONEY_FORMAT, SCORE_FORMAT, SHARE_FORMAT, MONTH_FORMAT = "#,##0", "#,##0.0", "0.0%", "yyyy-mm"
+#: headers a finance analyst reads without a glossary; ``{cur}`` is the currency, ``{unit}`` the
+#: value score's unit. Other columns: their name in words, money columns with the currency.
+HEADER_WORDS = {
+    "project_id": "Project",
+    "depends_on": "Depends on",
+    "selected": "Funded",
+    "rank_and_fill": "Funded by rank-and-fill",
+    "value": "Value score ({unit})",
+    "value_score": "Value score ({unit})",
+    "score": "Priority score (0-100)",
+    "benefit": "Stated benefit ({cur})",
+    "stated_benefit": "Stated benefit ({cur})",
+    "benefit_per_month": "Stated benefit per month ({cur})",
+    "benefit_from": "Benefit from",
+    "cost": "Cost ({cur})",
+    "npv": "Net present value ({cur})",
+    "payback_year": "Pays back in",
+    "net": "Benefit less cost ({cur})",
+    "cumulative_net": "Cumulative benefit less cost ({cur})",
+    "discounted_net": "Discounted benefit less cost ({cur})",
+    "demand_fte": "Demand (FTE)",
+    "capacity_fte": "Capacity (FTE)",
+    "hired_fte": "Hired (FTE)",
+    "fte": "FTE",
+    "utilisation": "Share of capacity used",
+    "months": "Months",
+    "p10": "P10, 1 in 10 below ({cur})",
+    "p50": "P50, the median ({cur})",
+    "p90": "P90, 1 in 10 above ({cur})",
+    "stated": "As stated ({cur})",
+    "spread_share": "Share of the spread",
+    "benefit_spread": "Benefit range P10-P90 ({cur})",
+    "cost_spread": "Cost range P10-P90 ({cur})",
+    "item": "Item",
+}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -80,6 +118,20 @@ def number_format(column: str, series: pd.Series) -> str | None:
     values = pd.to_numeric(series, errors="coerce").dropna()
     whole = bool(len(values)) and bool((values == values.round()).all())
     return MONEY_FORMAT if whole else SCORE_FORMAT
+
+
+def header_text(column: str, currency: str = "", value_unit: str = "") -> str:
+    """A column's header in words: ``benefit`` -> ``Stated benefit (EUR)`` (:data:`HEADER_WORDS`;
+    otherwise the name in words, and the currency after a money column's)."""
+    name = str(column)
+    cur = currency or "money"
+    template = HEADER_WORDS.get(name)
+    if template is None:
+        words = name.replace("_", " ").strip()
+        words = words[:1].upper() + words[1:]
+        money = name in MONEY_COLUMNS or name.endswith(("_cost", "_budget", "_spend"))
+        template = f"{words} ({{cur}})" if money else words
+    return template.format(cur=cur, unit=value_unit or "points")
 
 
 def _is_flag(series: pd.Series) -> bool:
@@ -104,14 +156,20 @@ def _typed(column: str, value: Any, flag: bool | None = None) -> Any:
     return value
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
+def write_workbook(
+    path: str | Path,
+    sheets: Mapping[str, pd.DataFrame],
+    currency: str | None = None,
+    value_unit: str | None = None,
+) -> Path:
     """Write ``sheets`` (sheet name -> table) as an .xlsx workbook formatted for people.
 
     Bold shaded header, frozen header row, an autofilter, column widths from the content, number
     formats by kind (:func:`number_format`: money ``#,##0``, scores one decimal, shares ``%``,
-    months as dates shown ``yyyy-mm``), flags as real booleans. A ``load`` sheet with ``role``,
-    ``month`` and ``utilisation`` also gets a role x month grid beside the long table, coloured
-    from spare (white) to full (orange) and over (red). A sheet whose table has
+    months as dates shown ``yyyy-mm``), flags as real booleans, headers in words
+    (:func:`header_text`: ``Stated benefit (EUR)``). One table per sheet: a sheet with ``role``,
+    ``month`` and ``utilisation`` is followed by its own ``<name>_grid`` sheet, the role x month
+    grid, coloured from spare (white) to full (orange) and over (red, from 150%). A sheet whose table has
     ``attrs["formats"]`` (row -> number format of its ``value``) and ``attrs["links"]`` (sheet
     names) is a summary: per-row formats, and links to those sheets below. Every text cell is stored
     as text, never as a formula: a name such as ``=HYPERLINK(...)``, ``+1`` or ``@x`` stays the
@@ -125,6 +183,9 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
         The ``.xlsx`` file to write (replaced if it exists).
     sheets
         Sheet name -> DataFrame, in the order the sheets should appear.
+    currency, value_unit
+        For the headers; when ``None``, from a sheet's ``attrs["currency"]`` /
+        ``attrs["value_unit"]`` (the summary of :func:`report_sheets` carries them).
 
     Returns
     -------
@@ -135,6 +196,11 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    def setting(key: str) -> str:
+        return next((str(f.attrs[key]) for f in sheets.values() if f.attrs.get(key)), "")
+
+    currency = setting("currency") if currency is None else currency
+    value_unit = setting("value_unit") if value_unit is None else value_unit
     book = openpyxl.Workbook()
     book.remove(book.active)
     used: set[str] = set()
@@ -146,12 +212,13 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
         formats = [number_format(c, frame[c]) for c in frame.columns]
         row_formats = frame.attrs.get("formats", {})
         columns = [str(c) for c in frame.columns]
-        widths = [len(str(c)) for c in frame.columns]
-        for j, column in enumerate(frame.columns, start=1):
+        headers = [header_text(c, currency, value_unit) for c in frame.columns]
+        widths = [min(len(h), 24) for h in headers]
+        for j, header in enumerate(headers, start=1):
             cell = sheet.cell(row=1, column=j)
-            _put(cell, str(column))
+            _put(cell, header)
             cell.font, cell.fill = bold, shade
-            cell.alignment = Alignment(vertical="center")
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
         for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
             for j, value in enumerate(row, start=1):
                 fmt = row_formats.get(i - 2, formats[j - 1]) if j > 1 else formats[j - 1]
@@ -168,7 +235,8 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path
         if frame.attrs.get("links"):
             _links(sheet, len(frame) + 3, frame.attrs["links"], used)
         if {"role", "month", "utilisation"} <= set(columns):
-            _load_grid(sheet, frame, len(columns) + 2)
+            grid = book.create_sheet(_sheet_title(f"{name}_grid", used))
+            _load_grid(grid, frame, 1)
     if not sheets:
         book.create_sheet("empty")
     target = Path(path)
@@ -190,14 +258,15 @@ def _links(sheet, first_row: int, names: list[str], used: set[str]) -> None:
 
 
 def _load_grid(sheet, frame: pd.DataFrame, column: int) -> None:
-    """A role x month grid of ``utilisation`` from ``column`` on, coloured by a 3-colour scale."""
+    """A role x month grid of ``utilisation`` from ``column`` on, coloured by a 3-colour scale:
+    white at 0, orange at 100% (full), red from 150% (far over)."""
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     grid = frame.pivot_table(index="role", columns="month", values="utilisation", aggfunc="max")
     grid = grid.reindex(index=sorted(grid.index), columns=sorted(grid.columns))
-    corner = sheet.cell(row=1, column=column, value="utilisation by role and month")
+    corner = sheet.cell(row=1, column=column, value="Share of capacity used: role by month")
     corner.font = Font(bold=True)
     for j, month in enumerate(grid.columns, start=column + 1):
         cell = sheet.cell(row=1, column=j, value=_typed("month", str(month)))
@@ -210,6 +279,7 @@ def _load_grid(sheet, frame: pd.DataFrame, column: int) -> None:
             if pd.notna(value):
                 cell = sheet.cell(row=i, column=j, value=float(value))
                 cell.number_format = "0%"
+    sheet.freeze_panes = sheet.cell(row=2, column=column + 1)
     sheet.column_dimensions[get_column_letter(column)].width = max(
         [len(str(r)) for r in grid.index] + [12]
     )
@@ -325,7 +395,10 @@ def collect_tables(folder: Path) -> dict[str, pd.DataFrame]:
 def report_sheets(
     portfolio: Any, plan: Any, context: Any, others: list[str] | tuple[str, ...] = ()
 ) -> dict[str, pd.DataFrame]:
-    """The workbook's first two sheets: ``summary`` and ``budget`` (spend against budget).
+    """The workbook's first sheets: ``summary``, ``budget`` (spend against budget) and, with a
+    plan, the money over time and its risk: ``money_by_year``, ``money_by_project``,
+    ``risk_in_money`` and ``risk_drivers`` (:mod:`pmo_opt.analysis.money`,
+    :mod:`pmo_opt.analysis.benefit_risk`).
 
     Parameters
     ----------
@@ -343,6 +416,7 @@ def report_sheets(
     spend = plan.total_spend if plan.has_solution else None
     sel = plan.projects[plan.projects["selected"]]
     decided = sel["status"].isin(("in_flight", "committed"))
+    money = money_sheets(portfolio, plan) if plan.has_solution else {}
     rows: list[tuple[str, Any, str | None]] = [
         ("Organisation", context.organisation or "-", None),
         ("Scenario", context.scenario, None),
@@ -351,7 +425,7 @@ def report_sheets(
         ("Data fingerprint", context.fingerprint, None),
         ("Plan status", plan.status.replace("_", " "), None),
         ("Gap to the best possible", plan.gap if plan.gap is not None else "-", SHARE_FORMAT),
-        (f"Value ({value_unit(plan.scenario, portfolio)})", plan.objective, SCORE_FORMAT),
+        (f"Value score ({value_unit(plan.scenario, portfolio)})", plan.objective, SCORE_FORMAT),
         ("Projects selected", f"{len(sel)} of {len(plan.projects)}", None),
         ("New projects", int((~decided).sum()), MONEY_FORMAT),
         (f"Stated benefit of the selection ({currency})",
@@ -362,11 +436,46 @@ def report_sheets(
          MONEY_FORMAT),
         (f"Budget ({currency})", budget if budget else "-", MONEY_FORMAT),
         ("Budget use", spend / budget if budget and spend is not None else "-", SHARE_FORMAT),
+        *money.pop("facts", []),
     ]  # fmt: skip
     summary = pd.DataFrame(
         [(k, "-" if v is None else v) for k, v, _ in rows], columns=["item", "value"]
     )
     summary.attrs["formats"] = {i: f for i, (_, _, f) in enumerate(rows) if f}
-    summary.attrs["links"] = ["budget", *others]
+    summary.attrs["links"] = ["budget", *money, *others]
+    summary.attrs["currency"] = portfolio.settings.get("currency") or ""
+    summary.attrs["value_unit"] = value_unit(plan.scenario, portfolio)
     use = budget_use(portfolio, plan) if plan.has_solution else pd.DataFrame()
-    return {"summary": summary, "budget": use}
+    return {"summary": summary, "budget": use, **money}
+
+
+def money_sheets(portfolio: Any, plan: Any) -> dict[str, Any]:
+    """The money over time and its risk as sheets, and (under ``facts``) summary rows."""
+    from pmo_opt.analysis.benefit_risk import money_risk
+    from pmo_opt.analysis.money import money_view
+
+    currency = portfolio.settings.get("currency") or "money"
+    view = money_view(portfolio, plan)
+    risk = money_risk(portfolio, plan)
+    years = view.years
+    projects = view.projects.drop(columns=["start", "finish"])
+    summary = risk.summary.rename(columns=str.lower)
+    summary.index = pd.Index(["Stated benefit", "Cost"], name="item")
+    drivers = risk.drivers.rename(columns={"share_of_spread": "spread_share"})
+    p10, p90 = risk.summary.loc["benefit", "P10"], risk.summary.loc["benefit", "P90"]
+    facts = [
+        (f"Net present value at {view.discount_rate:.0%} a year ({currency})", view.npv,
+         MONEY_FORMAT),
+        ("Pays back in", str(view.payback_year) if view.payback_year else "not by the data's end",
+         None),
+        (f"Stated benefit P10 to P90 ({currency})", f"{p10:,.0f} to {p90:,.0f}", None),
+        ("Chance the cost breaks a budget", risk.chance_over_budget, SHARE_FORMAT),
+        ("How benefit is timed", view.rule, None),
+    ]  # fmt: skip
+    return {
+        "facts": facts,
+        "money_by_year": years,
+        "money_by_project": projects,
+        "risk_in_money": summary,
+        "risk_drivers": drivers,
+    }

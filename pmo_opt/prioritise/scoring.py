@@ -229,9 +229,24 @@ def criteria_weights(
     return out
 
 
-def _rank(values: pd.Series) -> pd.Series:
-    """1 = highest; equal values (to 9 decimals) share the better rank."""
+def value_rank(values: pd.Series) -> pd.Series:
+    """The one rank of a project everywhere: 1 = highest; equal values (to 9 decimals) share
+    the better rank, so that floating-point noise never ranks a tie 16th here and 17th there.
+
+    Parameters
+    ----------
+    values
+        Scores or values per project.
+
+    Returns
+    -------
+    pandas.Series
+        Whole ranks, same index; missing values rank last.
+    """
     return values.round(9).rank(method="min", ascending=False, na_option="bottom").astype(int)
+
+
+_rank = value_rank
 
 
 def _by_rank(frame: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ the common kinds of colour blindness; selected/not selected also differ by marke
 chart still reads in black and white print.
 
 The charts are kept by what they show: :mod:`.style` (shared look), :mod:`.money`,
-:mod:`.capacity`, :mod:`.priorities`, :mod:`.scenarios` and :mod:`.replan`; this package re-exports them, so
+:mod:`.money_time`, :mod:`.capacity`, :mod:`.priorities`, :mod:`.scenarios` and :mod:`.replan`; this package re-exports them, so
 notebooks keep writing ``charts.gantt(plan)``.
 """
 
@@ -23,6 +23,7 @@ from pmo_opt.present.charts.money import (
     spend_vs_budget,
     value_cost_bubble,
 )
+from pmo_opt.present.charts.money_time import benefit_timeline, money_range
 from pmo_opt.present.charts.priorities import (
     rank_stability,
 )
@@ -67,9 +68,11 @@ __all__ = [
     "SKY",
     "UTIL_TOP",
     "VERMILLION",
+    "benefit_timeline",
     "capacity_heatmap",
     "efficient_frontier",
     "gantt",
+    "money_range",
     "month_ticks",
     "new_figure",
     "project_label",

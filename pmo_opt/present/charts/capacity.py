@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.colors import Normalize
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs import months
@@ -45,10 +43,11 @@ def capacity_heatmap(
 
     Notes
     -----
-    The bottleneck is the salient colour: pale yellow is spare capacity, deep orange is full
-    and dark red is over capacity (a valid plan has none, unless the data has demand for a role
-    with no capacity, labelled "no cap"), on one fixed scale from 0% to :data:`UTIL_TOP` for
-    every heatmap. Cells with neither demand nor capacity are grey.
+    The bottleneck is the salient colour, in named buckets that the caption and the legend
+    share (:data:`HEAT_BUCKETS`): pale yellow under 50%, light orange to 80%, orange to 99%,
+    deep orange is full (99-100%), red is over capacity (100-150%) and dark red over 150%, so a
+    cell at 483% still reads as far over (a valid plan has none, unless the data has demand for
+    a role with no capacity, labelled "no cap"). Cells with neither demand nor capacity are grey.
     """
     df = load_df.copy()
     hired = df["hired_fte"] if "hired_fte" in df else 0.0
@@ -60,17 +59,17 @@ def capacity_heatmap(
     grid = df.pivot_table(index="role", columns="month", values="util", aggfunc="max", dropna=False)
     grid = grid.reindex(index=sorted(grid.index), columns=sorted(grid.columns))
     values = grid.to_numpy(dtype=float)
-    top = UTIL_TOP  # one scale for every heatmap, so that pages compare at a glance
-    shown = np.where(np.isinf(values), top, np.minimum(values, top))
-    cmap = matplotlib.colormaps["YlOrRd"].with_extremes(bad="#D9D9D9")
+    bucket = np.where(np.isnan(values), -1, heat_bucket(values))
+    cmap = ListedColormap([colour for _, _, colour in HEAT_BUCKETS]).with_extremes(bad="#D9D9D9")
     rows, cols = values.shape
     fig, ax = new_figure(min(5 + 0.45 * cols, 16), max(3.2, 1.8 + 0.45 * rows))
-    image = ax.imshow(
-        np.ma.masked_invalid(shown),
+    ax.imshow(
+        np.ma.masked_less(bucket, 0),
         aspect="auto",
         cmap=cmap,
         interpolation="nearest",
-        norm=Normalize(vmin=0.0, vmax=top),
+        vmin=-0.5,
+        vmax=len(HEAT_BUCKETS) - 0.5,
     )
     if rows * cols <= annotate_max:
         for i in range(rows):
@@ -79,7 +78,7 @@ def capacity_heatmap(
                 if np.isnan(v):
                     continue
                 text = "no cap" if np.isinf(v) else f"{v:.0%}"
-                dark = np.isinf(v) or v >= FULL
+                dark = bool(bucket[i, j] >= FULL_BUCKET)
                 ax.text(
                     j,
                     i,
@@ -97,12 +96,59 @@ def capacity_heatmap(
     ax.set_xlabel("month")
     ax.set_ylabel("role")
     ax.set_title(title)
-    bar = fig.colorbar(image, ax=ax, shrink=0.9)
-    bar.set_label("demand / (capacity + hired)")
-    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    patches = [Patch(facecolor=c, edgecolor="#999999", label=name) for name, _, c in HEAT_BUCKETS]
+    ax.legend(
+        handles=patches,
+        title="demand / (capacity + hired)",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+        fontsize=8,
+    )
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
+    fig.alt_text = _heatmap_alt(grid, values, bucket)
     return fig
+
+
+#: the heatmap's colour buckets: (legend name, upper bound, colour), lowest first
+HEAT_BUCKETS = (
+    ("under 50%", 0.5, "#FFF7BC"),
+    ("50-80%", 0.8, "#FEE391"),
+    ("80-99%", FULL, "#FDB863"),
+    ("full (99-100%)", 1.0 + 1e-9, "#E66101"),
+    ("over (100-150%)", UTIL_TOP + 1e-9, "#D7301F"),
+    ("over 150%", np.inf, "#67000D"),
+)
+#: cells from this bucket on are drawn with white bold labels
+FULL_BUCKET = 3
+
+
+def heat_bucket(values: np.ndarray) -> np.ndarray:
+    """The :data:`HEAT_BUCKETS` index of each utilisation (``inf``, no capacity, is over 150%)."""
+    bounds = np.array([upper for _, upper, _ in HEAT_BUCKETS[:-1]])
+    return np.searchsorted(bounds, np.nan_to_num(values, nan=0.0), side="right")
+
+
+def _heatmap_alt(grid: pd.DataFrame, values: np.ndarray, bucket: np.ndarray) -> str:
+    """The heatmap in words: how many role-months are full or over, and the busiest cell."""
+    rows, cols = values.shape
+    if not rows or not cols:
+        return "Capacity heatmap with no roles or months."
+    full = int((bucket == FULL_BUCKET).sum())
+    over = int((bucket > FULL_BUCKET).sum())
+    text = (
+        f"Share of capacity used for {rows} roles over {cols} months "
+        f"({grid.columns[0]} to {grid.columns[-1]}): {full} role-months full, {over} over."
+    )
+    finite = np.where(np.isfinite(values), values, np.nan)
+    if np.isfinite(finite).any():
+        i, j = np.unravel_index(np.nanargmax(finite), finite.shape)
+        role = str(grid.index[i]).replace("_", " ")
+        text += f" The busiest is {role} in {grid.columns[j]} at {finite[i, j]:.0%}."
+    if np.isinf(values).any():
+        text += f" {int(np.isinf(values).sum())} role-months have demand but no capacity."
+    return text
 
 
 def gantt(plan: Plan | pd.DataFrame, horizon: list[str] | None = None) -> Figure:
@@ -176,7 +222,23 @@ def gantt(plan: Plan | pd.DataFrame, horizon: list[str] | None = None) -> Figure
     else:
         ax.text(0.5, 0.5, "no project selected", transform=ax.transAxes, ha="center")
     tidy(ax, "x")
+    fig.alt_text = _gantt_alt(df)
     return fig
+
+
+def _gantt_alt(df: pd.DataFrame) -> str:
+    if not len(df):
+        return "Schedule chart: no project selected."
+    longest = df.assign(length=df["f"] - df["s"] + 1).sort_values(
+        ["length", "project_id"], ascending=[False, True]
+    )
+    first = longest.iloc[0]
+    return (
+        f"Schedule of the {len(df)} selected projects, from {months.from_ordinal(int(df['s'].min()))} "
+        f"to {months.from_ordinal(int(df['f'].max()))}; the longest is {first['project_id']} "
+        f"({int(first['length'])} months); "
+        f"{int((df['s'] == df['s'].min()).sum())} start in the first month."
+    )
 
 
 __all__ = ["capacity_heatmap", "gantt"]

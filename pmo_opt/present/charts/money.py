@@ -129,7 +129,26 @@ def value_cost_bubble(
     )
     thousands(ax, "x")
     tidy(ax, "both")
+    fig.alt_text = _bubble_alt(df, selected, currency, value_label)
     return fig
+
+
+def _bubble_alt(df: pd.DataFrame, selected: pd.Series, currency: str, value_label: str) -> str:
+    """The bubble chart in words: totals of the selection and the best project left out."""
+    sel, out = df[selected], df[~selected]
+    text = (
+        f"Value against cost of {len(df)} projects; {len(sel)} selected (filled) cost "
+        f"{short_number(float(sel['cost'].sum()))} {currency} for {float(sel['value'].sum()):,.1f}"
+        f" {value_label}."
+    )
+    if len(out):
+        ratio = out["value"] / out["cost"].where(out["cost"] > 0)
+        best = ratio.fillna(0.0).sort_values(ascending=False, kind="stable").index[0]
+        text += (
+            f" Left out with the most value per cost: {best} (value {out.at[best, 'value']:,.1f},"
+            f" cost {short_number(float(out.at[best, 'cost']))} {currency})."
+        )
+    return text.replace("$", "")
 
 
 def _knee(x: np.ndarray, y: np.ndarray) -> int | None:

@@ -3,6 +3,7 @@ no chart junk, short money ticks, project labels safe for mathtext."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pandas as pd
@@ -39,12 +40,71 @@ FULL = 0.99
 
 
 class ChartFigure(Figure):
-    """A Figure that shows itself as PNG in Jupyter (IPython calls ``_repr_png_``)."""
+    """A Figure that shows itself as PNG in Jupyter with its alternative text.
+
+    ``alt_text`` is what the chart shows in words and numbers, set by the chart function that
+    drew it (:func:`describe_axes` when it did not): Jupyter gets it as the PNG's ``alt``
+    metadata and as the plain-text output, and :func:`pmo_opt.present.html.export_html` puts it
+    on the page's ``<img>``.
+    """
+
+    alt_text: str = ""
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
+
+    def describe(self) -> str:
+        """The alternative text: ``alt_text``, else one read off the axes."""
+        return self.alt_text or describe_axes(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:  # noqa: ANN001
+        alt = self.describe()
+        png = base64.b64encode(self._repr_png_()).decode("ascii")
+        return {"image/png": png, "text/plain": alt}, {"image/png": {"alt": alt}}
+
+
+def describe_axes(fig: Figure) -> str:
+    """Alternative text read off a figure: each panel's title, its axes (the categories when an
+    axis has named ticks, else the range) and the labels drawn on it (e.g. bar values)."""
+    parts = []
+    for ax in fig.axes:
+        title = ax.get_title()
+        if not title and not ax.get_xlabel():
+            continue  # a colour bar or an inset
+        text = f"{title}." if title else "Chart."
+        for word, label, ticks, (lo, hi) in (
+            ("Across", ax.get_xlabel(), ax.get_xticklabels(), ax.get_xlim()),
+            ("Up", ax.get_ylabel(), ax.get_yticklabels(), ax.get_ylim()),
+        ):
+            names = [t.get_text() for t in ticks if t.get_text()]
+            if names and not all(_is_number_text(n) for n in names):
+                shown = ", ".join(names[:8]) + (
+                    f" and {len(names) - 8} more" if len(names) > 8 else ""
+                )
+                text += f" {word}: {label + ': ' if label else ''}{shown}."
+            elif label:
+                text += (
+                    f" {word}: {label}, {short_number(min(lo, hi))} to {short_number(max(lo, hi))}."
+                )
+        labels = [t.get_text() for t in ax.texts if t.get_text().strip()]
+        if labels:
+            text += " Labels: " + ", ".join(labels[:10]) + ("..." if len(labels) > 10 else ".")
+        parts.append(text.replace("$", ""))
+    return " ".join(parts) or "A chart without a title."
+
+
+def _is_number_text(text: str) -> bool:
+    """A tick that is a quantity (``2.5M``, ``40%``), not a name; a year (``2027``) is a name."""
+    if len(text) == 4 and text.isdigit():
+        return False
+    cleaned = text.replace(",", "").replace("\u2212", "-").rstrip("%kMbn")
+    try:
+        float(cleaned)
+    except ValueError:
+        return False
+    return True
 
 
 def new_figure(width: float, height: float, **subplots) -> tuple[ChartFigure, object]:
@@ -115,6 +175,7 @@ __all__ = [
     "SKY",
     "UTIL_TOP",
     "VERMILLION",
+    "describe_axes",
     "month_ticks",
     "new_figure",
     "project_label",

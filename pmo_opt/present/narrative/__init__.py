@@ -63,6 +63,11 @@ from pmo_opt.present.narrative.left_out import (
     why_not_max,
     why_out,
 )
+from pmo_opt.present.narrative.money_brief import (
+    money_over_time,
+    money_risk_words,
+    trade_off_words,
+)
 from pmo_opt.present.narrative.priorities import (
     ranking_headline,
     stability_or_none,
@@ -114,6 +119,9 @@ from pmo_opt.present.narrative.words import (
 )
 
 __all__ = [
+    "money_over_time",
+    "money_risk_words",
+    "trade_off_words",
     "ANALYSIS_GAP",
     "CUT_FACTOR",
     "DECIDED",

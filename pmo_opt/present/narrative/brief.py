@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
+from pmo_opt.analysis.two_currencies import compare_in_both, value_score_sentence
 from pmo_opt.engine.plan import Plan
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.capacity import hiring_pays
@@ -82,23 +83,12 @@ def board_brief(
     sel = plan.projects[plan.projects["selected"]]
     decided = sel[sel["status"].isin(DECIDED)]
     new = sel[~sel["status"].isin(DECIDED)]
-    budget = total_budget(portfolio, plan)
     unit = escape_markdown(value_unit(s, portfolio))
 
     lines += ["## The decision asked", ""]
     if facts is not None and facts.settings_note:
         lines += [f"*Note: {escape_markdown(facts.settings_note)}.*", ""]
-    replan = plan.details.get("replan") if facts is not None and facts.replan else None
-    if replan:
-        ask = _change_ask(replan, len(sel), len(plan.projects))
-    else:
-        ask = (
-            f"Approve **{len(new)} new projects** to run alongside the {len(decided)} already "
-            f"in flight or committed: **{len(sel)} of the {len(plan.projects)} projects**"
-        )
-    ask += f", **{cash(portfolio, plan.total_spend)}**"
-    ask += f" of the {cash(portfolio, budget)} budget." if budget else "."
-    lines += [ask, ""]
+    lines += [decision_asked(portfolio, plan, facts), ""]
     new_money = float(new["cost"].sum())
     lines += [
         f"- **New money asked for**: {cash(portfolio, new_money)} for the new projects; "
@@ -116,6 +106,7 @@ def board_brief(
     lines.append("")
 
     lines += ["## Why this portfolio", ""]
+    lines.append(f"- **Value score**: {escape_markdown(value_score_sentence(portfolio, s))}")
     value_line = f"- **Value**: {points(plan.objective)} {unit}."
     if facts is not None:
         value_line = f"- **Value**: {worth_words(facts, unit).removeprefix('worth ')}"
@@ -135,6 +126,11 @@ def board_brief(
                 f"({points(baseline.objective)}), for the same money and people."
             )
     lines.append(value_line)
+    if baseline is not None and baseline.has_solution:
+        # the same comparison in money (issue 25): true in both currencies or saying why not
+        both = compare_in_both(portfolio, plan, baseline, s, "rank-and-fill")
+        money = f"- **In stated benefit (money)**: {escape_markdown(both.money)} than rank-and-fill"
+        lines.append(money + (f", {escape_markdown(both.reason)}." if both.reason else "."))
     lines.append("- **Confidence**: " + status_sentence(plan))
     decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
         f"{md_label(portfolio, p)} out" for p in s.force_out
@@ -191,14 +187,39 @@ def board_brief(
             ]
             lines.append("")
         lines.append(f"All {plural(len(left), 'project')} left out:")
-        lines += ["", "| Project | Value | Why it is out | Cheapest way in |", "|---|--:|---|---|"]
+        lines += [
+            "",
+            "| Rank | Project | Value score | Stated benefit | Why it is out | Cheapest way in |",
+            "|--:|---|--:|--:|---|---|",
+        ]
         for _, r in left.iterrows():
             lines.append(
-                f"| {escape_markdown(r['project'])} | {r['value']:,.1f} | "
-                f"{escape_markdown(r['why_out'])} | {escape_markdown(r['way_in']) or '-'} |"
+                f"| {r['rank'] or '-'} | {escape_markdown(r['project'])} | {r['value']:,.1f} | "
+                f"{cash(portfolio, r['benefit'])} | {escape_markdown(r['why_out'])} | "
+                f"{escape_markdown(r['way_in']) or '-'} |"
             )
         lines.append("")
     return as_markdown(lines)
+
+
+def decision_asked(portfolio: Portfolio, plan: Plan, facts: Any | None = None) -> str:
+    """The decision the board is asked to take, in one Markdown sentence (the brief's and the
+    decision record's): the change to the approved plan for a re-plan, else the projects to
+    approve, with the spend against the budget."""
+    sel = plan.projects[plan.projects["selected"]]
+    decided = sel[sel["status"].isin(DECIDED)]
+    replan = plan.details.get("replan") if facts is not None and facts.replan else None
+    if replan:
+        ask = _change_ask(replan, len(sel), len(plan.projects))
+    else:
+        ask = (
+            f"Approve **{len(sel) - len(decided)} new projects** to run alongside the "
+            f"{len(decided)} already in flight or committed: "
+            f"**{len(sel)} of the {len(plan.projects)} projects**"
+        )
+    budget = total_budget(portfolio, plan)
+    ask += f", **{cash(portfolio, plan.total_spend)}**"
+    return ask + (f" of the {cash(portfolio, budget)} budget." if budget else ".")
 
 
 def _change_ask(replan: dict, funded: int, total: int) -> str:
@@ -278,9 +299,14 @@ def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     leave = sorted(before - after, key=lambda p: -float(plan.projects.at[p, "value"]))
     enter = sorted(after - before, key=lambda p: -float(cut.projects.at[p, "value"]))
     delta = (cut.objective or 0.0) / plan.objective - 1 if plan.objective else np.nan
+    benefit = portfolio.projects["benefit"].astype(float)
+    cut_benefit = float(benefit.reindex(cut.selected).sum())
     lines = [
         f"With the budget at {cut.scenario.budget_scale:.0%} of today's, the best plan is worth "
-        f"{points(cut.objective)} ({signed_share(delta)}) and spends {cash(portfolio, cut.total_spend)}.",
+        f"{points(cut.objective)} ({signed_share(delta)}) with "
+        f"{cash(portfolio, cut_benefit)} of stated benefit "
+        f"({cash(portfolio, cut_benefit - float(benefit.reindex(plan.selected).sum()))} against "
+        f"today's plan) and spends {cash(portfolio, cut.total_spend)}.",
         "",
     ]
     if leave:

@@ -18,6 +18,7 @@ from pmo_opt.present.narrative.words import (
     plural,
     points,
 )
+from pmo_opt.prioritise.scoring import value_rank
 from pmo_opt.text import escape_markdown
 
 #: left-out projects explained (highest value first; ``None``: all): each costs a few re-solves
@@ -57,7 +58,7 @@ def explanations_table(
     ]  # fmt: skip
     if why is None or not len(why):
         return pd.DataFrame(columns=cols)
-    rank = plan.projects["value"].rank(ascending=False, method="min")
+    rank = value_rank(plan.projects["value"].astype(float))
     rows = []
     for _, row in why.iterrows():
         budget, fte = cheapest_way_in(row)
@@ -198,17 +199,18 @@ def left_out_table(
     Returns
     -------
     DataFrame
-        ``project`` (id and name), ``value``, ``rank`` (by value among all projects),
-        ``why_out`` and ``way_in`` (plain text), highest value first; a project forced out by
+        ``project`` (id and name), ``value``, ``benefit`` (stated, money), ``rank`` (by value
+        among all projects, :func:`~pmo_opt.prioritise.scoring.value_rank`), ``why_out`` and
+        ``way_in`` (plain text), highest value first; a project forced out by
         the scenario says so; one not explained (no why-not row) says "not analysed".
     """
-    cols = ["project", "value", "rank", "why_out", "way_in"]
+    cols = ["project", "value", "benefit", "rank", "why_out", "way_in"]
     if not plan.has_solution:
         return pd.DataFrame(columns=cols)
     out = plan.projects[~plan.projects["selected"]].sort_values(
         ["value"], ascending=False, kind="stable"
     )
-    rank = plan.projects["value"].rank(ascending=False, method="min")
+    rank = value_rank(plan.projects["value"].astype(float))
     by_id = (
         {str(r["project_id"]): r for _, r in explanations.iterrows()}
         if explanations is not None and len(explanations)
@@ -229,6 +231,7 @@ def left_out_table(
             {
                 "project": label(portfolio, p),
                 "value": float(out.at[p, "value"]),
+                "benefit": float(portfolio.projects.at[p, "benefit"]),
                 "rank": int(rank.get(p, 0)) or None,
                 "why_out": why,
                 "way_in": way,

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from IPython.display import Markdown
 
+from pmo_opt.analysis.two_currencies import compare_in_both
 from pmo_opt.inputs.portfolio import Portfolio
 from pmo_opt.present.narrative.words import (
     as_markdown,
@@ -64,6 +65,12 @@ def comparison_headline(comparison: Any, portfolio: Portfolio) -> Markdown:
             moves.append(f"{plural(len(enter), 'project')} enter ({', '.join(enter[:6])}"
                          + (", ..." if len(enter) > 6 else "") + ")")  # fmt: skip
         text += "; " + (join_words(moves) if moves else "the same projects") + "."
+        plans = getattr(comparison, "plans", {})
+        if name in plans and base_name in plans and plans[name].has_solution:
+            both = compare_in_both(
+                portfolio, plans[name], plans[base_name], plans[base_name].scenario, base_name
+            )
+            text += f" In both currencies: {escape_markdown(both.sentence)}"
         if row["status"] != "optimal":
             text += f" Not proven optimal ({row['status']})."
         lines.append(text)

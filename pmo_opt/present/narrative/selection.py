@@ -145,7 +145,8 @@ def check_sentence(violations: Sequence[Any]) -> Markdown:
 
 def selection_table(plan: Plan, baseline: Plan | None = None) -> pd.DataFrame:
     """Every project with the decision: ``project_id``, ``name``, ``category``, ``status``,
-    ``selected`` (0/1), ``start``, ``finish``, ``value``, ``cost``, ``risk`` and, with a
+    ``selected`` (0/1), ``start``, ``finish``, ``value``, ``benefit`` (stated), ``cost``,
+    ``risk`` and, with a
     baseline, ``rank_and_fill`` (0/1); selected first, then by value."""
     t = plan.projects.reset_index()
     t["selected"] = t["selected"].astype(int)
@@ -154,7 +155,8 @@ def selection_table(plan: Plan, baseline: Plan | None = None) -> pd.DataFrame:
         t["rank_and_fill"] = t["project_id"].isin(chosen).astype(int)
     t = t.sort_values(["selected", "value", "project_id"], ascending=[False, False, True])
     cols = ["project_id", "name", "category", "status", "selected", "start", "finish"]
-    cols += ["value", "cost", "risk"] + (["rank_and_fill"] if baseline is not None else [])
+    cols += ["value", "benefit", "cost", "risk"]
+    cols += ["rank_and_fill"] if baseline is not None else []
     return t[cols].reset_index(drop=True)
 
 

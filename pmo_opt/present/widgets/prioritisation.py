@@ -23,6 +23,7 @@ from pmo_opt.present.widgets.base import (
     table_html,
     wide_layout,
 )
+from pmo_opt.prioritise.scoring import value_rank
 
 
 class PrioritisationPanel(Panel):
@@ -139,7 +140,7 @@ def ranking_frame(portfolio: Portfolio, scenario: Scenario) -> pd.DataFrame:
 
         values = priority_values(portfolio, scenario)
         table = portfolio.projects[["name", "category"]].assign(score=values)
-        table["rank"] = table["score"].rank(method="min", ascending=False).astype(int)
+        table["rank"] = value_rank(table["score"])
         return table.sort_values(["rank"], kind="stable")
     return ranking_table(portfolio, scenario).copy()
 
