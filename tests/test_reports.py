@@ -179,7 +179,8 @@ def test_report_folder_is_dated_safe_and_complete(good):
     assert good.ok, good.failure
     assert re.fullmatch(rf"{DATED}-x", good.folder.name)
     assert not [p for p in good.folder.parent.iterdir() if p.name.endswith(".partial")]
-    assert set(good.files) == {
+    # the board brief's PDF is there when headless Chromium is (else its page says why not)
+    assert set(good.files) - {"02-fixture-board.pdf"} == {
         "01-fixture-tables.ipynb",
         "01-fixture-tables.html",
         "02-fixture-board.ipynb",
