@@ -287,10 +287,13 @@ HOSTILE_SCENARIO = (
     'name: "<img src=x onerror=alert(5)>"\n'
     'description: "A *hostile* <b>scenario</b> [y](javascript:alert(6)) with $5 and `code`"\n'
 )
+#: a tag's attributes, a quoted value read whole: the hostile text shown escaped inside an
+#: ``alt="..."`` (a chart's description) is text, not an attribute of the tag
+_ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
 LIVE = [
-    re.compile(r"<img\b[^>]*\bonerror", re.IGNORECASE),
-    re.compile(r"<svg\b[^>]*\bonload", re.IGNORECASE),
-    re.compile(r"<a\b[^>]*href=[\"']?\s*javascript:", re.IGNORECASE),
+    re.compile(rf"<img\b{_ATTRS}\sonerror\s*=", re.IGNORECASE),
+    re.compile(rf"<svg\b{_ATTRS}\sonload\s*=", re.IGNORECASE),
+    re.compile(rf"<a\b{_ATTRS}\shref\s*=\s*[\"']?\s*javascript:", re.IGNORECASE),
     re.compile(r"<b>scenario</b>"),
 ]
 

@@ -61,7 +61,7 @@ def test_trade_off_words_and_the_alternative(case):
     pf, scenario, plan = case
     table, benefit_plan = score_benefit_frontier(pf, scenario, plan, levels=1)
     text = narrative.trade_off_words(pf, plan, table, benefit_plan).data
-    assert "| Recommended (best score) |" in text
+    assert "| Recommended |" in text
     assert "`objective=benefit`" in text and "EUR 1.70M of stated benefit" in text
     assert text.count("| At least EUR") == 2
 

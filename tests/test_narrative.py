@@ -199,13 +199,46 @@ def test_board_brief_states_decision_value_money_cut_and_questions(portfolio, pl
     # and in money (issue 25): here the score is the stated benefit, so they agree
     assert r"**In stated benefit (money)**: 4 more stated benefit \(14 against 10\) than" in text
     assert "both currencies agree" in text and "because" not in text
-    assert "- Whole period: 10 of 10 (100.0%; 0 unallocated)." in text
+    assert "- **Budget used**: whole period: 10 of 10 (100.0%; 0 unallocated)." in text
     assert "**No contingency**: the whole-period budget is at least 98% allocated" in text
     assert "## If the budget is cut by 50%" in text
     assert "the best plan is worth 7.0 (\u221250.0%) with 7 of stated benefit" in text
     assert "**Would stop**: 1 project: P" in text  # P2 or P3: equal value, equal cost
-    assert "**P1 Big Bet** (value 10.0, ranked 1 of 4)" in text
+    assert "| 1 | P1 Big Bet | 10.0 |" in text  # the left-out table, highest value first
     assert "seconds" not in text and "/" not in text.replace("n/a", "")
+    assert "with 7 of stated benefit (7 less than today's plan)" in text  # no minus in words
+
+
+def test_board_brief_lists_stop_at_a_few_names_and_say_where_the_rest_is(tmp_path):
+    """A brief prints on two pages whatever the portfolio's size (issue 25): six categories and
+    eight quarterly budgets give four of each, then how many more and where."""
+    months = [f"2027-{m:02d}" for m in range(1, 13)] + [f"2028-{m:02d}" for m in range(1, 13)]
+    pf = make_portfolio(
+        tmp_path / "pf",
+        projects=[
+            {
+                "project_id": f"P{i:02d}",
+                "name": f"Project {i}",
+                "category": f"C{i % 6}",
+                "duration": 1,
+                "cost": 1,
+                "benefit": 1 + i % 3,
+                "risk": 2,
+                "earliest_start": months[(i * 2) % 24],
+            }
+            for i in range(12)
+        ],  # fmt: skip
+        demand=[{"project_id": f"P{i:02d}", "role": "dev", "fte": 1} for i in range(12)],
+        capacity=[{"role": "dev", "fte": 3}],
+        budget=[{"period": f"{y}-Q{q}", "amount": 3} for y in (2027, 2028) for q in (1, 2, 3, 4)],
+    )
+    scenario = dataclasses.replace(BASE, horizon_months=24)
+    plan = optimise(pf, scenario)
+    text = _text(narrative.board_brief(pf, plan, None, None, None))
+    assert "and 4 more budget periods in plan.xlsx (sheet budget)." in text, text
+    assert "2 other categories" in text, text
+    budget_line = next(line for line in text.splitlines() if "**Budget used**" in line)
+    assert budget_line.count("unallocated") == 4
 
 
 def test_comparison_headline_against_the_first_scenario(portfolio):

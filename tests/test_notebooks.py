@@ -154,9 +154,10 @@ def test_board_summary_reads_without_code():
     nb = _read(paths.NOTEBOOKS_DIR / "06-board-summary.ipynb")
     kinds = [set(o.data) for c in _code(nb) for o in c.outputs]
     assert kinds and all(k <= {"text/markdown", "text/plain", "image/png"} for k in kinds)
-    brief = next(
+    brief = "\n".join(
         o.data["text/markdown"] for c in _code(nb) for o in c.outputs if "text/markdown" in o.data
     )
+    assert brief.startswith("## Decision record")  # the decision block first, then the brief
     for heading in (
         "## The decision asked",
         "## Why this portfolio",

@@ -48,7 +48,7 @@ def _approval(portfolio_path: Path, url: str | None) -> tuple[object | None, obj
     if url.startswith("sqlite:///"):
         target = Path(url.removeprefix("sqlite:///"))
         if url != "sqlite:///:memory:" and not target.exists():
-            return None, None, "no decision ledger here yet"
+            return None, None, "nothing approved yet"
     try:
         with Ledger(url) as ledger:
             approval = ledger.approval(portfolio_name(portfolio_path))
@@ -118,8 +118,7 @@ def decision_record(
         date="Date:" + SIGN_HERE,
         approved=False,
         note=note
-        + " Once the board decides, record it with `pmo-opt approve REPORT_FOLDER --by NAME "
-        '--note "CONDITIONS"` and the next run of this brief shows it here.',
+        + ' To record the decision: `pmo-opt approve REPORT_FOLDER --by NAME --note "CONDITIONS"`.',
     )
 
 

@@ -47,21 +47,31 @@ STYLE = """
   img{max-width:100%!important;max-height:10cm;break-inside:avoid;page-break-inside:avoid}
   tr{break-inside:avoid;page-break-inside:avoid}
   h1,h2{break-after:avoid;page-break-after:avoid}
-  @page{size:A4;margin:10mm 12mm}
+  @page{size:A4;margin:7mm 9mm}
   /* the board brief: the decision record, words, tables and charts on at most two pages;
      body text at 10 pt, tables at 9 pt, charts kept but kept short */
-  .pmo-brief .jp-RenderedHTMLCommon{font-size:10pt!important;line-height:1.25!important}
+  .pmo-brief .jp-RenderedHTMLCommon{font-size:10pt!important;line-height:1.15!important}
   .pmo-brief .jp-RenderedHTMLCommon h1{font-size:14pt!important;margin:0 0 3px!important}
-  .pmo-brief .jp-RenderedHTMLCommon h2{font-size:11pt!important;margin:5px 0 1px!important}
+  .pmo-brief .jp-RenderedHTMLCommon h2{font-size:11pt!important;margin:3px 0 0!important}
   .pmo-brief .jp-RenderedHTMLCommon p,.pmo-brief .jp-RenderedHTMLCommon ul{
     margin:1px 0!important}
   .pmo-brief .jp-RenderedHTMLCommon li{margin:0!important}
   .pmo-brief .jp-RenderedHTMLCommon table{font-size:9pt!important;margin:1px 0!important}
   .pmo-brief .jp-RenderedHTMLCommon td,.pmo-brief .jp-RenderedHTMLCommon th{
     padding:0 3px!important;line-height:1.2!important}
+  /* numbers and a row's name on one line: the words columns take the wrap */
+  .pmo-brief td[style*="right"],.pmo-brief td:first-child{white-space:nowrap}
   .pmo-brief .jp-Cell{padding:0!important}
   .pmo-brief .jp-OutputArea-output{padding:0!important}
-  .pmo-brief img{max-height:5.2cm!important;width:auto!important}
+  /* the brief's charts side by side, three to a row, after all of its words: a grid whose
+     text cells span the row and come first, so that the words flow over the page break and
+     only the chart row (kept whole) needs room at the end */
+  .pmo-brief main{display:grid!important;grid-template-columns:repeat(3,minmax(0,1fr));
+    column-gap:6px}
+  .pmo-brief main>*{grid-column:1/-1;min-width:0}
+  .pmo-brief main>.jp-Cell:has(.jp-RenderedImage){grid-column:auto;order:1}
+  .pmo-brief img{max-height:4.2cm!important;width:100%!important;height:auto!important;
+    object-fit:contain}
   .pmo-brief .pmo-context{display:none}
   .pmo-brief .pmo-print-context{display:block}
 }

@@ -297,12 +297,16 @@ def since_approved_section(
     if approved is not None:
         lines += [_benefit_line(portfolio, plan, approved), ""]
         table = changes_table(portfolio, plan, approved)
-        lines += ["**What the re-plan changes:**", ""]
-        lines += ["| Project | Change | Value (points) | Cost | Why |", "|---|---|--:|--:|---|"]
+        lines += ["**What the re-plan changes** (value in points, cost, why):", ""]
+        # a line per change, not a table: full-width lines print in half the height of a
+        # five-column table, and the brief prints on two pages
         for r in table.itertuples(index=False):
+            score = f"{r.value} points" if r.value != "-" else ""
+            worth = ", ".join(x for x in (score, r.cost) if x and x != "-")
             lines.append(
-                f"| {escape_markdown(r.project)} | {escape_markdown(r.change)} | {r.value} | "
-                f"{escape_markdown(r.cost)} | {escape_markdown(r.why)} |"
+                f"- **{escape_markdown(r.project)}** {escape_markdown(r.change)}"
+                + (f" ({escape_markdown(worth)})" if worth else "")
+                + f": {escape_markdown(r.why)}."
             )
         lines.append("")
     else:

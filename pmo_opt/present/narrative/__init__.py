@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from pmo_opt.present.narrative.brief import (
     board_brief,
+    left_out_brief,
 )
 from pmo_opt.present.narrative.capacity import (
     capacity_headline,
@@ -134,6 +135,7 @@ __all__ = [
     "baseline_gain",
     "baseline_sentence",
     "board_brief",
+    "left_out_brief",
     "budget_frontier",
     "budget_use",
     "capacity_headline",

@@ -19,11 +19,7 @@ from pmo_opt.present.narrative.facts import (
     status_sentence,
     total_budget,
 )
-from pmo_opt.present.narrative.left_out import (
-    WHY_NOT_WORDS,
-    left_out_table,
-    why_line,
-)
+from pmo_opt.present.narrative.left_out import left_out_table
 from pmo_opt.present.narrative.selection import baseline_gain, gain_words, worth_words
 from pmo_opt.present.narrative.words import (
     as_markdown,
@@ -40,6 +36,13 @@ from pmo_opt.present.narrative.words import (
 )
 from pmo_opt.text import escape_markdown
 
+#: left-out projects the brief tabulates (highest value first); the rest are on page 03 and in
+#: the workbook, so the brief prints on two pages whatever the portfolio's size
+LEFT_OUT_ROWS = 3
+# the brief prints on two pages whatever the portfolio's size: lists stop at a few names and
+# say how many more there are, and where the rest is
+LIST_NAMES = 4
+
 
 def board_brief(
     portfolio: Portfolio,
@@ -49,6 +52,8 @@ def board_brief(
     explanations: pd.DataFrame | None = None,
     advice: Any | None = None,
     facts: Any | None = None,
+    asked_above: bool = False,
+    left_out: bool = True,
 ) -> Markdown:
     """The one-page brief: the decision asked, the recommended portfolio, value, spend against
     budget, key risks, what changes under the cut scenario, and the projects the board may ask
@@ -68,6 +73,11 @@ def board_brief(
     facts
         The report's :class:`~pmo_opt.analysis.report_facts.ReportFacts`: value, disruption,
         net and the gain are quoted from it, and a re-plan's decision asked is its changes.
+    asked_above
+        True when the page shows the decision record (:mod:`pmo_opt.present.decision`) above
+        the brief: its decision-asked sentence is not repeated, only what it commits.
+    left_out
+        False when the page shows :func:`left_out_brief` on its own, after the money.
     """
     s = plan.scenario
     horizon = list(plan.horizon)
@@ -88,7 +98,8 @@ def board_brief(
     lines += ["## The decision asked", ""]
     if facts is not None and facts.settings_note:
         lines += [f"*Note: {escape_markdown(facts.settings_note)}.*", ""]
-    lines += [decision_asked(portfolio, plan, facts), ""]
+    if not asked_above:
+        lines += [decision_asked(portfolio, plan, facts), ""]
     new_money = float(new["cost"].sum())
     lines += [
         f"- **New money asked for**: {cash(portfolio, new_money)} for the new projects; "
@@ -139,12 +150,19 @@ def board_brief(
         lines.append("- **Board decisions kept**: " + "; ".join(decisions) + ".")
     by_cat = sel.groupby("category", dropna=False).agg(n=("value", "size"), cost=("cost", "sum"))
     if len(by_cat) > 1:
+        by_cat = by_cat.sort_values("cost", ascending=False)
         parts = [
             f"{escape_markdown(c)} {int(r['n'])} ({cash(portfolio, r['cost'])})"
-            for c, r in by_cat.sort_values("cost", ascending=False).iterrows()
+            for c, r in by_cat.head(LIST_NAMES).iterrows()
         ]
+        rest = by_cat.iloc[LIST_NAMES:]
+        if len(rest):
+            parts.append(
+                f"{plural(len(rest), 'other category', 'other categories')} "
+                f"{int(rest['n'].sum())} ({cash(portfolio, rest['cost'].sum())})"
+            )
         lines.append("- **Mix**: " + "; ".join(parts) + ".")
-    top_new = new.sort_values("value", ascending=False).head(5)
+    top_new = new.sort_values("value", ascending=False).head(3)
     if len(top_new):
         lines.append(
             "- **Largest new commitments by value**: "
@@ -156,12 +174,19 @@ def board_brief(
     lines += ["## Money", ""]
     use = budget_use(portfolio, plan)
     if len(use):
-        for _, r in use.iterrows():
-            period = "Whole period" if r["period"] == "total" else escape_markdown(r["period"])
-            lines.append(
-                f"- {period}: {cash(portfolio, r['spend'])} of {cash(portfolio, r['limit'])} "
-                f"({share(r['use'], 1)}; {cash(portfolio, r['left'])} unallocated)."
+        # one line for all periods: a portfolio budgeted by quarter has many (it prints short)
+        parts = [
+            f"{'whole period' if r['period'] == 'total' else escape_markdown(r['period'])}: "
+            f"{cash(portfolio, r['spend'])} of {cash(portfolio, r['limit'])} "
+            f"({share(r['use'], 1)}; {cash(portfolio, r['left'])} unallocated)"
+            for _, r in use.head(LIST_NAMES).iterrows()
+        ]
+        if len(use) > LIST_NAMES:
+            parts.append(
+                f"and {plural(len(use) - LIST_NAMES, 'more budget period')} in plan.xlsx "
+                "(sheet budget)"
             )
+        lines.append("- **Budget used**: " + "; ".join(parts) + ".")
     else:
         lines.append(f"- Spend {cash(portfolio, plan.total_spend)}; no budget limits were given.")
     lines.append("")
@@ -176,30 +201,50 @@ def board_brief(
         lines += _cut_lines(portfolio, plan, cut)
         lines.append("")
 
-    left = left_out_table(explanations, plan, portfolio)
+    if left_out:
+        lines += _left_out_lines(portfolio, plan, explanations)
+    return as_markdown(lines)
+
+
+def left_out_brief(
+    portfolio: Portfolio, plan: Plan, explanations: pd.DataFrame | None = None
+) -> Markdown:
+    """The brief's "Projects left out": the highest-valued few with why and the cheapest way in
+    (the page shows it last when ``board_brief(..., left_out=False)``)."""
+    return as_markdown(_left_out_lines(portfolio, plan, explanations))
+
+
+def _left_out_lines(
+    portfolio: Portfolio, plan: Plan, explanations: pd.DataFrame | None
+) -> list[str]:
+    lines: list[str] = []
+    left = left_out_table(explanations, plan, portfolio, when=False)
     if len(left):
+        # the highest-valued few, with why and the way in: the brief prints on two pages, and
+        # every left-out project is on page 03 and in the workbook
+        shown = left.head(LEFT_OUT_ROWS)
         lines += ["## Projects left out", ""]
-        if explanations is not None and len(explanations):
-            lines.append("The highest-valued proposals that are **not** in the plan, and why:")
-            lines.append("")
-            lines += [
-                why_line(row, portfolio) for _, row in explanations.head(WHY_NOT_WORDS).iterrows()
-            ]
-            lines.append("")
-        lines.append(f"All {plural(len(left), 'project')} left out:")
+        if len(shown) < len(left):
+            lines.append(
+                f"The {len(shown)} highest-valued of the {plural(len(left), 'project')} not in "
+                "the plan, and why; all of them, with the months the extra people are needed "
+                "in, are on page 03 and in plan.xlsx (sheet explanations):"
+            )
+        else:
+            lines.append(f"The {plural(len(left), 'project')} not in the plan, and why:")
         lines += [
             "",
             "| Rank | Project | Value score | Stated benefit | Why it is out | Cheapest way in |",
             "|--:|---|--:|--:|---|---|",
         ]
-        for _, r in left.iterrows():
+        for _, r in shown.iterrows():
             lines.append(
                 f"| {r['rank'] or '-'} | {escape_markdown(r['project'])} | {r['value']:,.1f} | "
                 f"{cash(portfolio, r['benefit'])} | {escape_markdown(r['why_out'])} | "
                 f"{escape_markdown(r['way_in']) or '-'} |"
             )
         lines.append("")
-    return as_markdown(lines)
+    return lines
 
 
 def decision_asked(portfolio: Portfolio, plan: Plan, facts: Any | None = None) -> str:
@@ -246,9 +291,12 @@ def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | No
     if len(use):
         tight = use[use["use"] >= 0.98]
         if len(tight):
+            names = [("the whole-period" if p == "total" else p) for p in tight["period"]]
+            if len(names) > LIST_NAMES:
+                names = names[:LIST_NAMES] + [f"{len(names) - LIST_NAMES} more"]
             out.append(
                 "- **No contingency**: "
-                + join_words([("the whole-period" if p == "total" else p) for p in tight["period"]])
+                + join_words(names)
                 + f" {'budget is' if len(tight) == 1 else 'budgets are'} at least 98% allocated;"
                 " any overrun pushes a project out or needs new money."
             )
@@ -288,13 +336,17 @@ def _risks(portfolio: Portfolio, plan: Plan, use: pd.DataFrame, advice: Any | No
     return out or ["- No budget period or role is at its limit."]
 
 
+def _more_or_less(portfolio: Portfolio, amount: float) -> str:
+    """``EUR 5.88M less`` / ``EUR 1.20M more``: a difference in money without a minus sign."""
+    return f"{cash(portfolio, abs(amount))} {'less' if amount < 0 else 'more'}"
+
+
 def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     if not cut.has_solution:
         why = [f"- {escape_markdown(d)}" for d in cut.details.get("diagnosis", [])[:3]]
-        head = "No plan keeps every rule with the cut"
-        return [f"{head}: {status_sentence(cut)}"] + (
-            ["", "What would make it work:", *why] if why else []
-        )
+        if why:  # the status would say "no plan keeps every rule" a second time
+            return ["No plan keeps every rule with the cut. What would make it work:", "", *why]
+        return [f"With the cut: {status_sentence(cut)}"]
     before, after = set(plan.selected), set(cut.selected)
     leave = sorted(before - after, key=lambda p: -float(plan.projects.at[p, "value"]))
     enter = sorted(after - before, key=lambda p: -float(cut.projects.at[p, "value"]))
@@ -305,21 +357,22 @@ def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
         f"With the budget at {cut.scenario.budget_scale:.0%} of today's, the best plan is worth "
         f"{points(cut.objective)} ({signed_share(delta)}) with "
         f"{cash(portfolio, cut_benefit)} of stated benefit "
-        f"({cash(portfolio, cut_benefit - float(benefit.reindex(plan.selected).sum()))} against "
-        f"today's plan) and spends {cash(portfolio, cut.total_spend)}.",
+        f"({_more_or_less(portfolio, cut_benefit - float(benefit.reindex(plan.selected).sum()))} "
+        f"than today's plan) and spends {cash(portfolio, cut.total_spend)}.",
         "",
     ]
     if leave:
         lines.append(
             f"- **Would stop**: {plural(len(leave), 'project')}: "
-            + "; ".join(md_label(portfolio, p) for p in leave[:6])
-            + (f"; and {len(leave) - 6} more" if len(leave) > 6 else "")
+            + "; ".join(md_label(portfolio, p) for p in leave[:LIST_NAMES])
+            + (f"; and {len(leave) - LIST_NAMES} more (page 05)" if len(leave) > LIST_NAMES else "")
             + "."
         )
     if enter:
         lines.append(
             "- **Would come in** (cheaper alternatives): "
-            + "; ".join(md_label(portfolio, p) for p in enter[:4])
+            + "; ".join(md_label(portfolio, p) for p in enter[:LIST_NAMES])
+            + (f"; and {len(enter) - LIST_NAMES} more" if len(enter) > LIST_NAMES else "")
             + "."
         )
     moved = [
@@ -332,4 +385,4 @@ def _cut_lines(portfolio: Portfolio, plan: Plan, cut: Plan) -> list[str]:
     return lines
 
 
-__all__ = ["board_brief"]
+__all__ = ["board_brief", "left_out_brief"]

@@ -175,8 +175,10 @@ def why_out(row: pd.Series | dict, rival: str | None = None) -> str:
     return "higher-value work uses the money and people it needs"
 
 
-def way_in(row: pd.Series | dict, code: str = "") -> str:
-    """The cheapest extra money and people that would bring a left-out project in, in words."""
+def way_in(row: pd.Series | dict, code: str = "", *, when: bool = True) -> str:
+    """The cheapest extra money and people that would bring a left-out project in, in words;
+    ``when=False`` leaves out the months each role is needed in (the printed brief's short form).
+    """
     budget = row.get("extra_budget")
     staff = row.get("staff") if "staff" in row else staff_needed(row)
     if "staff" not in row:
@@ -185,16 +187,25 @@ def way_in(row: pd.Series | dict, code: str = "") -> str:
     if given(budget) and float(budget) > 0:
         parts.append(f"{code + ' ' if code else ''}{money(float(budget))} more budget")
     if given(staff):
-        parts.append(str(staff))
+        parts.append(str(staff) if when else _without_months(str(staff)))
     if parts:
         return " plus ".join(parts)
     return "no extra money or people alone would fit it beside today's plan"
 
 
+def _without_months(staff: str) -> str:
+    """``data engineer 12.0 FTE-months in 2027-03 to 2027-08; ...`` without the ``in ...`` part."""
+    unit = " FTE-months"
+    return "; ".join(
+        part[: part.index(unit) + len(unit)] if unit in part else part for part in staff.split("; ")
+    )
+
+
 def left_out_table(
-    explanations: pd.DataFrame | None, plan: Plan, portfolio: Portfolio
+    explanations: pd.DataFrame | None, plan: Plan, portfolio: Portfolio, *, when: bool = True
 ) -> pd.DataFrame:
-    """Every project the plan leaves out, with why and the cheapest way in.
+    """Every project the plan leaves out, with why and the cheapest way in (``when=False``: the
+    way in without the months each role is needed in).
 
     Returns
     -------
@@ -226,7 +237,7 @@ def left_out_table(
             why, way = "not analysed (lower value than the explained projects)", ""
         else:
             why = why_out(row, rival_label(str(p), plan, portfolio))
-            way = way_in(row, code)
+            way = way_in(row, code, when=when)
         rows.append(
             {
                 "project": label(portfolio, p),

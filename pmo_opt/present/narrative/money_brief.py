@@ -69,15 +69,18 @@ def money_risk_words(portfolio: Portfolio, risk: MoneyRisk, top: int = 3) -> Mar
         f"{cash(portfolio, b['stated'])}).",
         f"- **Cost**: {cash(portfolio, c['P10'])} to {cash(portfolio, c['P90'])} (median "
         f"{cash(portfolio, c['P50'])}, planned {cash(portfolio, c['stated'])}).",
-        f"- **Chance that the cost breaks a budget**: {risk.chance_over_budget:.0%} of "
-        f"{risk.draws:,} draws of the projects' low-to-high estimates (seed {risk.seed}).",
     ]
+    chance = (
+        f"- **Chance that the cost breaks a budget**: {risk.chance_over_budget:.0%} of "
+        f"{risk.draws:,} draws of the projects' low-to-high estimates (seed {risk.seed})"
+    )
     if c["P50"] > c["stated"] * 1.01 and risk.chance_over_budget > 0.5:
-        lines.append(
-            f"- **Why**: the cost estimates lean to overrun (median "
+        chance += (
+            f", because the cost estimates lean to overrun (median "
             f"{cash(portfolio, c['P50'] - c['stated'])} above plan) while the plan uses nearly "
-            "every budget: an overrun needs contingency or pushes work out."
+            "every budget: an overrun needs contingency or pushes work out"
         )
+    lines.append(chance + ".")
     if len(drivers) and drivers["share_of_spread"].iloc[0] > 0:
         lines.append(f"- **What drives the range most**: {names}.")
     return as_markdown(lines)
@@ -93,8 +96,8 @@ def trade_off_words(
     lines = [
         "## Value score against stated benefit",
         "",
-        "Each row is the plan with the best value score that states at least that much "
-        "benefit, under the same budget, people and rules (each solved by the optimiser):",
+        "The best value score at each level of stated benefit, under the same budget, people "
+        "and rules (each plan solved by the optimiser):",
         "",
         f"| Plan | Value score ({unit}) | Stated benefit | Score given up | Benefit gained "
         "| Benefit per point |",
@@ -102,7 +105,7 @@ def trade_off_words(
     ]
     for _, r in table.iterrows():
         name = (
-            "Recommended (best score)"
+            "Recommended"
             if pd.isna(r["min_benefit"])
             else f"At least {cash(portfolio, float(r['min_benefit']))}"
         )
@@ -117,19 +120,21 @@ def trade_off_words(
             f"{per_point} |"
         )
     lines.append("")
+    most = (
+        f"The plan with the most stated benefit (`objective=benefit`) funds "
+        f"{len(benefit_plan.selected)} projects for {cash(portfolio, float(last['benefit']))} "
+        f"of stated benefit and spends {cash(portfolio, benefit_plan.total_spend)}."
+    )
     if len(table) > 1:
         step = table.iloc[1]
-        lines.append(
+        most = (
             f"The first {cash(portfolio, float(step['benefit_gained']))} of extra stated benefit "
             f"costs {points(step['score_given_up'])} {unit}; all of it "
             f"({cash(portfolio, float(last['benefit_gained']))}) costs "
             f"{points(last['score_given_up'])} ({last['score_given_up'] / first['value_score']:.0%}"
-            " of the score)."
+            f" of the score), in the plan of most stated benefit (`objective=benefit`): "
+            f"{len(benefit_plan.selected)} projects, {cash(portfolio, float(last['benefit']))} of "
+            f"stated benefit, spending {cash(portfolio, benefit_plan.total_spend)}."
         )
-    lines.append(
-        f"- **The alternative view**: funding for the most stated benefit instead "
-        f"(`objective=benefit`) selects {len(benefit_plan.selected)} projects with "
-        f"{cash(portfolio, float(last['benefit']))} of stated benefit and spends "
-        f"{cash(portfolio, benefit_plan.total_spend)}."
-    )
+    lines.append(most)
     return as_markdown(lines)
