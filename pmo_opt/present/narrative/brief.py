@@ -91,11 +91,58 @@ def board_brief(
         lines += [f"- {escape_markdown(d)}" for d in plan.details.get("diagnosis", [])]
         return as_markdown(lines)
     sel = plan.projects[plan.projects["selected"]]
+    new = sel[~sel["status"].isin(DECIDED)]
+    lines += _asked_lines(portfolio, plan, facts, asked_above)
+    lines += ["## Why this portfolio", ""]
+    lines.append(f"- **Value score**: {escape_markdown(value_score_sentence(portfolio, s))}")
+    lines.append(_value_line(portfolio, plan, baseline, facts))
+    if baseline is not None and baseline.has_solution:
+        # the same comparison in money (issue 25): true in both currencies or saying why not
+        both = compare_in_both(portfolio, plan, baseline, s, "rank-and-fill")
+        money = f"- **In stated benefit (money)**: {escape_markdown(both.money)} than rank-and-fill"
+        lines.append(money + (f", {escape_markdown(both.reason)}." if both.reason else "."))
+    lines.append("- **Confidence**: " + status_sentence(plan))
+    decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
+        f"{md_label(portfolio, p)} out" for p in s.force_out
+    ]
+    if decisions:
+        lines.append("- **Board decisions kept**: " + "; ".join(decisions) + ".")
+    lines += _mix_lines(portfolio, sel)
+    top_new = new.sort_values("value", ascending=False).head(3)
+    if len(top_new):
+        lines.append(
+            "- **Largest new commitments by value**: "
+            + "; ".join(f"{md_label(portfolio, p)}" for p in top_new.index)
+            + "."
+        )
+    lines.append("")
+
+    use = budget_use(portfolio, plan)
+    lines += ["## Money", "", _budget_line(portfolio, plan, use), ""]
+    lines += ["## Key risks", ""]
+    lines += _risks(portfolio, plan, use, advice)
+    lines.append("")
+
+    if cut is not None:
+        cut_by = 1 - cut.scenario.budget_scale / s.budget_scale if s.budget_scale else 0.0
+        lines += [f"## If the budget is cut by {cut_by:.0%}", ""]
+        lines += _cut_lines(portfolio, plan, cut)
+        lines.append("")
+
+    if left_out:
+        lines += _left_out_lines(portfolio, plan, explanations)
+    return as_markdown(lines)
+
+
+def _asked_lines(
+    portfolio: Portfolio, plan: Plan, facts: Any | None, asked_above: bool
+) -> list[str]:
+    """ "The decision asked": the sentence (unless the decision record above says it), the new
+    money against what is already committed, and the stated benefit of the selection."""
+    sel = plan.projects[plan.projects["selected"]]
     decided = sel[sel["status"].isin(DECIDED)]
     new = sel[~sel["status"].isin(DECIDED)]
-    unit = escape_markdown(value_unit(s, portfolio))
-
-    lines += ["## The decision asked", ""]
+    lines = ["## The decision asked", ""]
     if facts is not None and facts.settings_note:
         lines += [f"*Note: {escape_markdown(facts.settings_note)}.*", ""]
     if not asked_above:
@@ -114,96 +161,66 @@ def board_brief(
             f"({cash(portfolio, new_benefit)} from the new projects), as the project cases "
             "state it."
         )
-    lines.append("")
+    return [*lines, ""]
 
-    lines += ["## Why this portfolio", ""]
-    lines.append(f"- **Value score**: {escape_markdown(value_score_sentence(portfolio, s))}")
-    value_line = f"- **Value**: {points(plan.objective)} {unit}."
+
+def _value_line(portfolio: Portfolio, plan: Plan, baseline: Plan | None, facts: Any | None) -> str:
+    """The plan's value and its gain over rank-and-fill: from the report's facts when given."""
+    unit = escape_markdown(value_unit(plan.scenario, portfolio))
     if facts is not None:
-        value_line = f"- **Value**: {worth_words(facts, unit).removeprefix('worth ')}"
+        line = f"- **Value**: {worth_words(facts, unit).removeprefix('worth ')}"
         if facts.rank_fill is not None and facts.gain is not None:
-            value_line += (
+            line += (
                 f", {gain_words(facts.gain)} value than funding projects in priority order until "
                 f"the money runs out ({points(facts.rank_fill.value)}), for the same money and "
                 "people"
             )
-        value_line += "."
-    elif baseline is not None:
+        return line + "."
+    if baseline is not None:
         gain = baseline_gain(plan, baseline)
         if gain is not None and baseline.objective is not None:
-            value_line = (
+            return (
                 f"- **Value**: {points(plan.objective)} {unit}, {gain_words(gain)} than "
                 "funding projects in priority order until the money runs out "
                 f"({points(baseline.objective)}), for the same money and people."
             )
-    lines.append(value_line)
-    if baseline is not None and baseline.has_solution:
-        # the same comparison in money (issue 25): true in both currencies or saying why not
-        both = compare_in_both(portfolio, plan, baseline, s, "rank-and-fill")
-        money = f"- **In stated benefit (money)**: {escape_markdown(both.money)} than rank-and-fill"
-        lines.append(money + (f", {escape_markdown(both.reason)}." if both.reason else "."))
-    lines.append("- **Confidence**: " + status_sentence(plan))
-    decisions = [f"{md_label(portfolio, p)} in" for p in s.force_in] + [
-        f"{md_label(portfolio, p)} out" for p in s.force_out
-    ]
-    if decisions:
-        lines.append("- **Board decisions kept**: " + "; ".join(decisions) + ".")
+    return f"- **Value**: {points(plan.objective)} {unit}."
+
+
+def _mix_lines(portfolio: Portfolio, sel: pd.DataFrame) -> list[str]:
+    """The selection by category: count and cost, the largest few and the rest together."""
     by_cat = sel.groupby("category", dropna=False).agg(n=("value", "size"), cost=("cost", "sum"))
-    if len(by_cat) > 1:
-        by_cat = by_cat.sort_values("cost", ascending=False)
-        parts = [
-            f"{escape_markdown(c)} {int(r['n'])} ({cash(portfolio, r['cost'])})"
-            for c, r in by_cat.head(LIST_NAMES).iterrows()
-        ]
-        rest = by_cat.iloc[LIST_NAMES:]
-        if len(rest):
-            parts.append(
-                f"{plural(len(rest), 'other category', 'other categories')} "
-                f"{int(rest['n'].sum())} ({cash(portfolio, rest['cost'].sum())})"
-            )
-        lines.append("- **Mix**: " + "; ".join(parts) + ".")
-    top_new = new.sort_values("value", ascending=False).head(3)
-    if len(top_new):
-        lines.append(
-            "- **Largest new commitments by value**: "
-            + "; ".join(f"{md_label(portfolio, p)}" for p in top_new.index)
-            + "."
+    if len(by_cat) <= 1:
+        return []
+    by_cat = by_cat.sort_values("cost", ascending=False)
+    parts = [
+        f"{escape_markdown(c)} {int(r['n'])} ({cash(portfolio, r['cost'])})"
+        for c, r in by_cat.head(LIST_NAMES).iterrows()
+    ]
+    rest = by_cat.iloc[LIST_NAMES:]
+    if len(rest):
+        parts.append(
+            f"{plural(len(rest), 'other category', 'other categories')} "
+            f"{int(rest['n'].sum())} ({cash(portfolio, rest['cost'].sum())})"
         )
-    lines.append("")
+    return ["- **Mix**: " + "; ".join(parts) + "."]
 
-    lines += ["## Money", ""]
-    use = budget_use(portfolio, plan)
-    if len(use):
-        # one line for all periods: a portfolio budgeted by quarter has many (it prints short)
-        parts = [
-            f"{'whole period' if r['period'] == 'total' else escape_markdown(r['period'])}: "
-            f"{cash(portfolio, r['spend'])} of {cash(portfolio, r['limit'])} "
-            f"({share(r['use'], 1)}; {cash(portfolio, r['left'])} unallocated)"
-            for _, r in use.head(LIST_NAMES).iterrows()
-        ]
-        if len(use) > LIST_NAMES:
-            parts.append(
-                f"and {plural(len(use) - LIST_NAMES, 'more budget period')} in plan.xlsx "
-                "(sheet budget)"
-            )
-        lines.append("- **Budget used**: " + "; ".join(parts) + ".")
-    else:
-        lines.append(f"- Spend {cash(portfolio, plan.total_spend)}; no budget limits were given.")
-    lines.append("")
 
-    lines += ["## Key risks", ""]
-    lines += _risks(portfolio, plan, use, advice)
-    lines.append("")
-
-    if cut is not None:
-        cut_by = 1 - cut.scenario.budget_scale / s.budget_scale if s.budget_scale else 0.0
-        lines += [f"## If the budget is cut by {cut_by:.0%}", ""]
-        lines += _cut_lines(portfolio, plan, cut)
-        lines.append("")
-
-    if left_out:
-        lines += _left_out_lines(portfolio, plan, explanations)
-    return as_markdown(lines)
+def _budget_line(portfolio: Portfolio, plan: Plan, use: pd.DataFrame) -> str:
+    """Spend against each budget period in one line (a portfolio budgeted by quarter has many)."""
+    if not len(use):
+        return f"- Spend {cash(portfolio, plan.total_spend)}; no budget limits were given."
+    parts = [
+        f"{'whole period' if r['period'] == 'total' else escape_markdown(r['period'])}: "
+        f"{cash(portfolio, r['spend'])} of {cash(portfolio, r['limit'])} "
+        f"({share(r['use'], 1)}; {cash(portfolio, r['left'])} unallocated)"
+        for _, r in use.head(LIST_NAMES).iterrows()
+    ]
+    if len(use) > LIST_NAMES:
+        parts.append(
+            f"and {plural(len(use) - LIST_NAMES, 'more budget period')} in plan.xlsx (sheet budget)"
+        )
+    return "- **Budget used**: " + "; ".join(parts) + "."
 
 
 def left_out_brief(
