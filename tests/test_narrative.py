@@ -227,7 +227,7 @@ def test_board_brief_lists_stop_at_a_few_names_and_say_where_the_rest_is(tmp_pat
                 "earliest_start": months[(i * 2) % 24],
             }
             for i in range(12)
-        ],  # fmt: skip
+        ],
         demand=[{"project_id": f"P{i:02d}", "role": "dev", "fte": 1} for i in range(12)],
         capacity=[{"role": "dev", "fte": 3}],
         budget=[{"period": f"{y}-Q{q}", "amount": 3} for y in (2027, 2028) for q in (1, 2, 3, 4)],

@@ -36,11 +36,10 @@ from pmo_opt.present.narrative.words import (
 )
 from pmo_opt.text import escape_markdown
 
-#: left-out projects the brief tabulates (highest value first); the rest are on page 03 and in
-#: the workbook, so the brief prints on two pages whatever the portfolio's size
+# the brief prints on two pages whatever the portfolio's size: it tabulates the highest-valued
+# few left-out projects and its lists stop at a few names, each saying how many more there are
+# and where the rest is (page 03, page 05, plan.xlsx)
 LEFT_OUT_ROWS = 3
-# the brief prints on two pages whatever the portfolio's size: lists stop at a few names and
-# say how many more there are, and where the rest is
 LIST_NAMES = 4
 
 
@@ -92,7 +91,7 @@ def board_brief(
         return as_markdown(lines)
     sel = plan.projects[plan.projects["selected"]]
     new = sel[~sel["status"].isin(DECIDED)]
-    lines += _asked_lines(portfolio, plan, facts, asked_above)
+    lines += _asked_lines(portfolio, plan, sel, new, facts, asked_above)
     lines += ["## Why this portfolio", ""]
     lines.append(f"- **Value score**: {escape_markdown(value_score_sentence(portfolio, s))}")
     lines.append(_value_line(portfolio, plan, baseline, facts))
@@ -135,13 +134,17 @@ def board_brief(
 
 
 def _asked_lines(
-    portfolio: Portfolio, plan: Plan, facts: Any | None, asked_above: bool
+    portfolio: Portfolio,
+    plan: Plan,
+    sel: pd.DataFrame,
+    new: pd.DataFrame,
+    facts: Any | None,
+    asked_above: bool,
 ) -> list[str]:
     """ "The decision asked": the sentence (unless the decision record above says it), the new
-    money against what is already committed, and the stated benefit of the selection."""
-    sel = plan.projects[plan.projects["selected"]]
-    decided = sel[sel["status"].isin(DECIDED)]
-    new = sel[~sel["status"].isin(DECIDED)]
+    money against what is already committed, and the stated benefit of the selection
+    (``sel``: the selected projects, ``new``: those not yet in flight or committed)."""
+    decided = sel.drop(new.index)
     lines = ["## The decision asked", ""]
     if facts is not None and facts.settings_note:
         lines += [f"*Note: {escape_markdown(facts.settings_note)}.*", ""]

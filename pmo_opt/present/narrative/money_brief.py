@@ -120,11 +120,6 @@ def trade_off_words(
             f"{per_point} |"
         )
     lines.append("")
-    most = (
-        f"The plan with the most stated benefit (`objective=benefit`) funds "
-        f"{len(benefit_plan.selected)} projects for {cash(portfolio, float(last['benefit']))} "
-        f"of stated benefit and spends {cash(portfolio, benefit_plan.total_spend)}."
-    )
     if len(table) > 1:
         step = table.iloc[1]
         most = (
@@ -135,6 +130,12 @@ def trade_off_words(
             f" of the score), in the plan of most stated benefit (`objective=benefit`): "
             f"{len(benefit_plan.selected)} projects, {cash(portfolio, float(last['benefit']))} of "
             f"stated benefit, spending {cash(portfolio, benefit_plan.total_spend)}."
+        )
+    else:
+        most = (
+            f"The plan with the most stated benefit (`objective=benefit`) funds "
+            f"{len(benefit_plan.selected)} projects for {cash(portfolio, float(last['benefit']))} "
+            f"of stated benefit and spends {cash(portfolio, benefit_plan.total_spend)}."
         )
     lines.append(most)
     return as_markdown(lines)
